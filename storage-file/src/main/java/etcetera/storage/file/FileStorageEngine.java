@@ -1,0 +1,20 @@
+package etcetera.storage.file;
+
+import etcetera.api.storage.Backend;
+import etcetera.api.storage.BackendOptions;
+import etcetera.api.storage.StorageEngine;
+import java.nio.file.Path;
+
+/** The pure-Java storage engine. (Skeleton: being written.) */
+public final class FileStorageEngine implements StorageEngine {
+
+    @Override
+    public String name() {
+        return "file";
+    }
+
+    @Override
+    public Backend open(Path directory, BackendOptions options) {
+        throw new UnsupportedOperationException("not yet");
+    }
+}
