@@ -1,7 +1,7 @@
 /**
  * etcd's v3 API on the wire: our own {@code .proto} files with etcd's packages, service
  * names, message names and field numbers, and the protobuf/grpc-java code generated from
- * them at build time.
+ * them at build time. Also {@code etcetera.wire.internal}: the payload of our replicated log.
  */
 module etcetera.wire {
     requires transitive com.google.protobuf;
@@ -10,5 +10,10 @@ module etcetera.wire {
     requires transitive io.grpc.protobuf;
     requires static com.google.common;
 
-    // the generated packages are exported here as the .proto files land
+    exports etcetera.wire.mvccpb;
+    exports etcetera.wire.authpb;
+    exports etcetera.wire.etcdserverpb;
+    exports etcetera.wire.v3lockpb;
+    exports etcetera.wire.v3electionpb;
+    exports etcetera.wire.internal;
 }
