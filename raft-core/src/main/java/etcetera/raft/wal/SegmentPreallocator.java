@@ -14,10 +14,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prepares the next WAL segment in the background: a temp file filled with zeros up to the
- * segment size and fsynced, so that a cut only writes the new segment's head and renames it,
- * and later fsyncs of the segment do not have to allocate blocks. Java has no fallocate, so the
- * zeros are really written; doing it on a separate thread keeps that off the node loop.
+ * Prepares the next WAL segment in the background: a temp file extended to the segment size
+ * (reading as zeros) and fsynced, so that a cut only writes the new segment's head, renames it
+ * and fsyncs the directory.
+ *
+ * <p>Java has no {@code fallocate}, so the file is extended sparsely rather than filled with
+ * zeros: measured on ext4, writing 64 MiB of zeros in the background doubled the disk traffic
+ * and pushed the p99 of concurrent WAL fsyncs from about 1 ms to 2-7 ms (max ~50 ms), while
+ * fsyncs into a sparse area cost the same as into written zeros at the median. The price: a
+ * full disk shows up as an error on a later write instead of at the cut.
  *
  * <p>The owner thread of the {@link Wal} calls every method; the background thread only
  * touches the temp file until {@link #take()} hands it over.
@@ -25,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 final class SegmentPreallocator implements AutoCloseable {
 
     static final String TEMP_SUFFIX = ".tmp";
-    private static final int ZERO_CHUNK = 1 << 20;
 
     private final Path file;
     private final long bytes;
@@ -69,23 +73,21 @@ final class SegmentPreallocator implements AutoCloseable {
         }
     }
 
-    /** Creates {@code path} anew, zero-filled to {@code size} bytes and fsynced. */
+    /** Creates {@code path} anew, {@code size} bytes that read as zeros, fsynced. */
     static void allocate(Path path, long size, Fsync fsync) throws IOException {
         Files.deleteIfExists(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            zeroFill(ch, 0, size);
+            extend(ch, size);
             fsync.force(path, ch, true);
         }
     }
 
-    /** Writes zeros over [from, to) of the channel's file. */
-    static void zeroFill(FileChannel ch, long from, long to) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, Math.max(1, to - from)));
-        long pos = from;
-        while (pos < to) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), to - pos));
-            while (zeros.hasRemaining()) {
-                pos += ch.write(zeros, pos);
+    /** Extends the channel's file to {@code size} bytes with a hole (which reads as zeros). */
+    static void extend(FileChannel ch, long size) throws IOException {
+        if (ch.size() < size) {
+            ByteBuffer zero = ByteBuffer.allocate(1);
+            while (zero.hasRemaining()) {
+                ch.write(zero, size - 1);
             }
         }
     }

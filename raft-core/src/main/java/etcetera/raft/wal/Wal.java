@@ -162,8 +162,9 @@ public final class Wal implements AutoCloseable {
             FileLock lock = lockTail(tail, tailPath);
             if (scan.repairFrom >= 0) {
                 long size = tail.size();
+                // truncating drops the damaged bytes; extending again makes the rest read as zeros
                 tail.truncate(scan.repairFrom);
-                SegmentPreallocator.zeroFill(tail, scan.repairFrom, Math.max(size, options.segmentBytes()));
+                SegmentPreallocator.extend(tail, Math.max(size, options.segmentBytes()));
                 LOG.log(Level.WARNING, LogLine.of("wal torn tail repaired", "file", tailPath,
                         "offset", scan.repairFrom, "fileBytes", size,
                         "droppedRecords", scan.droppedRecords, "reason", quote(scan.repairReason)));

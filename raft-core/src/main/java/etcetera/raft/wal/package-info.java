@@ -5,8 +5,9 @@
  *
  * <h2>WAL files</h2>
  * A WAL is a directory of segment files named {@code %016x-%016x.wal} (sequence number, first
- * index the segment was cut for), as etcd names them. Each segment is preallocated (zero-filled
- * to {@link etcetera.raft.wal.WalOptions#segmentBytes()}, in the background) and begins with a
+ * index the segment was cut for), as etcd names them. Each segment is preallocated (extended to
+ * {@link etcetera.raft.wal.WalOptions#segmentBytes()} so that it reads as zeros, in the
+ * background) and begins with a
  * head: a segment header (format version, a random id of this WAL, sequence, first index), the
  * metadata given at creation, and the current hard state and snapshot marker, so that any
  * suffix of the segments can be replayed alone once older ones are purged. Then follow entry,
@@ -19,9 +20,9 @@
  * after a damaged frame, the frames that follow can still be verified, and among them the
  * <em>sync marks</em> say how far the segment was known to be fsynced. What a chain adds —
  * detecting stale records of an earlier use of the file, or reordered records — is covered
- * otherwise: segment files are never reused (each is a fresh zero-filled file, and a repaired
- * tail is zeroed), every head carries the WAL's id and the segment's sequence, and replay checks
- * the order of entry indexes.
+ * otherwise: segment files are never reused (each is a fresh file that reads as zeros, and a
+ * repaired tail is cut off and re-extended as zeros), every head carries the WAL's id and the
+ * segment's sequence, and replay checks the order of entry indexes.
  *
  * <h2>Torn writes and corruption</h2>
  * A sync mark is a record written at the start of the first batch after an fsync (and on
@@ -29,7 +30,7 @@
  * damaged or incomplete frame of the last segment is:
  * <ul>
  * <li>the end of the log if only zeros follow (the preallocated area);</li>
- * <li>a torn write, repaired by truncating there (and zeroing the rest), if no valid sync mark
+ * <li>a torn write, repaired by truncating there (the rest then reads as zeros), if no valid sync mark
  * after it proves that it had been fsynced: the data there was never acknowledged, and records
  * after it may be pages the kernel wrote back out of order before the crash;</li>
  * <li>corruption ({@link etcetera.raft.wal.WalCorruptException}, naming the file and offset) if
