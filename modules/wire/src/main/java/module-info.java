@@ -9,6 +9,10 @@ module etcetera.wire {
     requires transitive io.grpc.stub;
     requires transitive io.grpc.protobuf;
     requires static com.google.common;
+    // Guava is an automatic module and so declares nothing, but its futures (used by every
+    // grpc-java call) need failureaccess, a named module: requiring it here resolves it for
+    // every module that uses the generated stubs.
+    requires com.google.common.util.concurrent.internal;
 
     exports etcetera.wire.mvccpb;
     exports etcetera.wire.authpb;
