@@ -136,7 +136,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         long term;
         if (Wal.exists(walDir)) {
             wal = Wal.open(walDir, walOptions);
-            WalContents contents = wal.readAll(0);
+            WalContents contents = wal.readAll(store.consistentIndex());
             identity = MemberIdentity.decode(contents.metadata());
             entries = contents.entries();
             term = Math.max(1, contents.hardState().term());
@@ -150,7 +150,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
             term = 1;
             LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex());
         }
-        long lastIndex = entries.isEmpty() ? store.consistentIndex() : entries.getLast().index();
+        long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
         EtcdServer[] self = new EtcdServer[1];
         Applier applier = new Applier(store, revision -> self[0].header(revision), config.maxTxnOps());
         KvStateMachine stateMachine = new KvStateMachine(store, applier);
@@ -158,7 +158,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         if (replayed > 0) {
             LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
         }
-        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex);
+        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.snapshotCount());
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node);
         self[0] = server;
         if (backend.size() > server.quotaBytes) {

@@ -40,6 +40,7 @@ public final class SingleMemberNode implements AutoCloseable {
     private final StateMachine stateMachine;
     private final long memberId;
     private final long term;
+    private final long snapshotCount;
     private final Waiters waiters = new Waiters();
     private final BlockingQueue<Proposal> proposals = new ArrayBlockingQueue<>(MAX_PENDING_PROPOSALS);
     private final BlockingQueue<List<Entry>> committed = new ArrayBlockingQueue<>(MAX_PENDING_APPLY_BATCHES);
@@ -50,19 +51,28 @@ public final class SingleMemberNode implements AutoCloseable {
     private volatile long lastIndex;
     private volatile long appliedIndex;
     private volatile Throwable failure;
+    /** Set by the apply thread: the WAL may be released up to here (the backend holds it durably). */
+    private volatile long releasableIndex;
+    private long lastMarkedIndex;
+    private long lastReleaseRequest;
 
     /**
      * @param wal the opened WAL, positioned after its last entry
      * @param stateMachine the state machine, already caught up with the WAL (see {@link #replay})
      * @param lastIndex the index of the last entry in the WAL
+     * @param snapshotCount applied entries between two points where the WAL is released
+     *     ({@code --snapshot-count}): older segments are then purged as {@code --max-wals} allows
      */
-    public SingleMemberNode(Wal wal, StateMachine stateMachine, long memberId, long term, long lastIndex) {
+    public SingleMemberNode(Wal wal, StateMachine stateMachine, long memberId, long term, long lastIndex, long snapshotCount) {
         this.wal = wal;
         this.stateMachine = stateMachine;
         this.memberId = memberId;
         this.term = term;
         this.lastIndex = lastIndex;
+        this.snapshotCount = Math.max(1, snapshotCount);
         this.appliedIndex = stateMachine.appliedIndex();
+        this.lastMarkedIndex = appliedIndex;
+        this.lastReleaseRequest = appliedIndex;
         this.nodeThread = Thread.ofPlatform().name("etcetera-node").unstarted(this::appendLoop);
         this.applyThread = Thread.ofPlatform().name("etcetera-apply").unstarted(this::applyLoop);
     }
@@ -137,6 +147,7 @@ public final class SingleMemberNode implements AutoCloseable {
         List<Proposal> batch = new ArrayList<>(MAX_BATCH);
         try {
             while (running || !proposals.isEmpty()) {
+                releaseWalIfDue();
                 Proposal first = proposals.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -181,6 +192,10 @@ public final class SingleMemberNode implements AutoCloseable {
                 }
                 stateMachine.commit(last);
                 appliedIndex = last;
+                if (last - lastReleaseRequest >= snapshotCount) {
+                    lastReleaseRequest = last;
+                    releasableIndex = last;
+                }
                 for (StateMachine.Outcome outcome : outcomes) {
                     waiters.trigger(outcome);
                 }
@@ -191,6 +206,20 @@ public final class SingleMemberNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             fail("applying committed entries failed; the member stops serving writes. Restart it to replay the WAL", e);
+        }
+    }
+
+    /**
+     * On the node thread: once the state machine has committed {@code --snapshot-count} more
+     * entries durably, records a snapshot marker there and lets the WAL purge old segments.
+     */
+    private void releaseWalIfDue() {
+        long due = releasableIndex;
+        if (due > lastMarkedIndex) {
+            wal.saveSnapshotMarker(due, term);
+            wal.releaseBefore(due);
+            lastMarkedIndex = due;
+            LOG.log(Level.INFO, "released WAL up to the applied index applied-index=" + due + " (the backend holds it durably)");
         }
     }
 
