@@ -133,6 +133,27 @@ final class Raft {
         return p;
     }
 
+    void bootstrap(Map<Long, byte[]> voters) {
+        if (log.lastIndex() != 0 || term != 0 || !progress.isEmpty()) {
+            throw new IllegalStateException("bootstrap needs an empty log and no membership (last index "
+                    + log.lastIndex() + ", term " + term + ", members " + progress.keySet() + ")");
+        }
+        if (voters.isEmpty()) {
+            throw new IllegalArgumentException("bootstrap needs at least one voter");
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<ConfChange> changes = new ArrayList<>();
+        new TreeMap<>(voters).forEach((voter, context) -> {
+            ConfChange cc = new ConfChange(0, ConfChange.Type.ADD_NODE, voter, context);
+            changes.add(cc);
+            entries.add(new Entry(1, entries.size() + 1, EntryType.CONF_CHANGE, cc.encode()));
+        });
+        becomeFollower(1, NONE);
+        log.append(entries);
+        log.committed = entries.size();
+        changes.forEach(this::applyConfChange);
+    }
+
     // ----------------------------------------------------------------- role changes
 
     private void reset(long newTerm) {
@@ -842,8 +863,15 @@ final class Raft {
             } else {
                 if (maybeCommit()) {
                     releaseDeferredReads();
+                    broadcastAppend();
+                } else {
+                    // new members get what there is to send; the rest hear the news with the next append
+                    for (long to : progress.keySet()) {
+                        if (to != id) {
+                            maybeSendAppend(to, false);
+                        }
+                    }
                 }
-                broadcastAppend();
                 if (leadTransferee != NONE && (progress.get(leadTransferee) == null
                         || progress.get(leadTransferee).learner)) {
                     leadTransferee = NONE;

@@ -36,6 +36,19 @@ public final class RawNode {
         this.prevHard = raft.hardState();
     }
 
+    /**
+     * Starts a brand-new group: writes one committed {@code ADD_NODE} entry per voter at indexes
+     * {@code 1..n} (term 1) and applies them, so that every log — including the log a later
+     * member receives from the leader — holds the group's full membership history. The first
+     * {@link Ready} carries them as entries to persist and as committed entries to apply (applying
+     * them again is harmless). Only valid on an empty log.
+     *
+     * @param voters the initial voters, each with the context the application wants in its entry
+     */
+    public void bootstrap(Map<Long, byte[]> voters) {
+        raft.bootstrap(voters);
+    }
+
     /** Advances logical time by one tick (election and heartbeat timeouts are counted in ticks). */
     public void tick() {
         raft.tick();

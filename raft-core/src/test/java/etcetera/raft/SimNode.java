@@ -46,6 +46,15 @@ final class SimNode {
         start();
     }
 
+    /** A member of a new group of {@code voters}, bootstrapped as a real driver would. */
+    static SimNode bootstrapped(long id, List<Long> voters, RaftOptions options, long seed, Observer observer) {
+        SimNode n = new SimNode(id, new MemoryRaftStorage(), options, seed, observer);
+        java.util.Map<Long, byte[]> ctx = new java.util.TreeMap<>();
+        voters.forEach(v -> ctx.put(v, new byte[0]));
+        n.node.bootstrap(ctx);
+        return n;
+    }
+
     private void start() {
         Snapshot snap = storage.snapshot();
         confState = storage.initialState().confState();

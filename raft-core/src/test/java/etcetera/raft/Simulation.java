@@ -76,7 +76,7 @@ final class Simulation implements SimNode.Observer {
             RaftOptions o = new RaftOptions(id, opts.electionTicks(), opts.heartbeatTicks(), 0, opts.preVote(),
                     opts.checkQuorum(), opts.maxSizePerMsg(), opts.maxInflightMsgs(), opts.maxUncommittedEntriesSize(),
                     opts.maxCommittedSizePerReady(), false);
-            nodes.put(id, new SimNode(id, MemoryRaftStorage.withVoters(ids), o, random.nextLong(), this));
+            nodes.put(id, SimNode.bootstrapped(id, ids, o, random.nextLong(), this));
             group.put(id, 0);
         }
     }
