@@ -293,12 +293,10 @@ final class RaftLog {
     /** Whether an unapplied committed entry is a membership change. */
     boolean hasUnappliedConfChange() {
         long lo = Math.max(applied + 1, firstIndex());
-        for (long i = lo; i <= committed; i++) {
-            List<Entry> one = slice(i, i + 1, Long.MAX_VALUE);
-            if (one != null && !one.isEmpty() && one.getFirst().type() == EntryType.CONF_CHANGE) {
-                return true;
-            }
+        if (lo > committed) {
+            return false;
         }
-        return false;
+        List<Entry> pending = slice(lo, committed + 1, Long.MAX_VALUE);
+        return pending != null && pending.stream().anyMatch(e -> e.type() == EntryType.CONF_CHANGE);
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * a {@code ----} line, and the output the command must produce, up to a blank line. The
  * commands read like the protocol:
  * <pre>
- * cluster 3 [pre-vote=false] [check-quorum=false] [learners=4]   start members 1..3
+ * cluster 3 [pre-vote=false] [check-quorum=false] [max-msg-size=1] [learners=4]   start members 1..3
  * tick 1 [x10]              campaign 1            propose 1 hello
  * read-index 1 ctx          transfer-leader 1 3   conf-change 1 add-learner|add-node|remove 4
  * partition 1 | 2 3         heal                  crash 2           restart 2
@@ -49,19 +49,20 @@ class ScenarioTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runFile(f)));
     }
 
-    private record Block(String command, String expected) {
+    /** One command with the comment lines above it and the output it must produce. */
+    private record Block(List<String> comments, String command, String expected) {
     }
 
     private static void runFile(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<Block> blocks = new ArrayList<>();
-        List<String> preamble = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
         int i = 0;
         while (i < lines.size()) {
             String line = lines.get(i);
             if (line.isBlank() || line.startsWith("#")) {
-                if (blocks.isEmpty()) {
-                    preamble.add(line);
+                if (line.startsWith("#")) {
+                    comments.add(line);
                 }
                 i++;
                 continue;
@@ -77,26 +78,26 @@ class ScenarioTest {
                 expected.append(lines.get(i)).append('\n');
                 i++;
             }
-            blocks.add(new Block(command, expected.toString()));
+            blocks.add(new Block(List.copyOf(comments), command, expected.toString()));
+            comments.clear();
         }
         Interpreter interp = new Interpreter();
         boolean rewrite = Boolean.getBoolean("scenario.rewrite");
         StringBuilder rewritten = new StringBuilder();
-        for (String p : preamble) {
-            if (!p.isBlank()) {
-                rewritten.append(p).append('\n');
-            }
-        }
         for (Block b : blocks) {
             String actual = interp.run(b.command());
             if (rewrite) {
-                rewritten.append('\n').append(b.command()).append("\n----\n").append(actual);
+                if (!rewritten.isEmpty()) {
+                    rewritten.append('\n');
+                }
+                b.comments().forEach(c -> rewritten.append(c).append('\n'));
+                rewritten.append(b.command()).append("\n----\n").append(actual);
             } else {
                 assertEquals(b.expected(), actual, file.getFileName() + ": output of '" + b.command() + "'");
             }
         }
         if (rewrite) {
-            Files.writeString(file, rewritten.toString().stripLeading(), StandardCharsets.UTF_8);
+            Files.writeString(file, rewritten.toString(), StandardCharsets.UTF_8);
         }
     }
 
@@ -184,6 +185,7 @@ class ScenarioTest {
                 switch (kv[0]) {
                     case "pre-vote" -> base = base.withPreVote(Boolean.parseBoolean(kv[1]));
                     case "check-quorum" -> base = base.withCheckQuorum(Boolean.parseBoolean(kv[1]));
+                    case "max-msg-size" -> base = base.withMaxSizePerMsg(Long.parseLong(kv[1]));
                     case "learners" -> Arrays.stream(kv[1].split(",")).map(Long::parseLong).forEach(learners::add);
                     default -> throw new IllegalArgumentException("unknown option " + w[k]);
                 }
