@@ -72,8 +72,14 @@ final class Raft {
             term = hs.term();
             vote = hs.vote();
         }
-        if (options.applied() > 0) {
-            log.appliedTo(options.applied());
+        // entries up to the snapshot are in the application's state already, even if the log still holds them
+        long snapshotIndex = storage.snapshot().index();
+        if (snapshotIndex > log.committed) {
+            log.commitTo(snapshotIndex);
+        }
+        long applied = options.applied() > 0 ? options.applied() : snapshotIndex;
+        if (applied > log.applied) {
+            log.appliedTo(applied);
         }
         becomeFollower(term, NONE);
     }

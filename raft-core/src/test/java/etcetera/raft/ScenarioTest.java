@@ -212,6 +212,11 @@ class ScenarioTest {
                     base.maxCommittedSizePerReady(), false);
         }
 
+        /** The member with {@code id}, for tests that drive scenarios from Java. */
+        SimNode member(long id) {
+            return node(Long.toString(id));
+        }
+
         private SimNode node(String id) {
             SimNode n = nodes.get(Long.parseLong(id));
             if (n == null) {

@@ -22,10 +22,10 @@ final class Simulation implements SimNode.Observer {
 
     /** What a run may do, and how often (probabilities per tick). */
     record Faults(double drop, double duplicate, int maxDelay, double partition, double crash, double propose,
-            double read, double transfer, double snapshot, long maxSizePerMsg) {
-        static final Faults DEFAULT = new Faults(0.1, 0.05, 3, 0.01, 0.005, 0.3, 0.05, 0.005, 0.02, 64);
+            double read, double transfer, double snapshot, double confChange, long maxSizePerMsg) {
+        static final Faults DEFAULT = new Faults(0.1, 0.05, 3, 0.01, 0.005, 0.3, 0.05, 0.005, 0.02, 0.01, 64);
         /** Harsher: frequent crashes and partitions, one entry per append (exposes commit-rule bugs fast). */
-        static final Faults HARSH = new Faults(0.2, 0.05, 4, 0.05, 0.03, 0.5, 0.05, 0.01, 0.01, 1);
+        static final Faults HARSH = new Faults(0.2, 0.05, 4, 0.05, 0.03, 0.5, 0.05, 0.01, 0.01, 0.01, 1);
     }
 
     private record InFlight(long deliverAt, long seq, Message message) {
@@ -47,6 +47,11 @@ final class Simulation implements SimNode.Observer {
     /** Member id → partition group; members in different groups cannot talk. */
     private final Map<Long, Integer> group = new HashMap<>();
     private boolean faultsOn = true;
+    private long nextExtra;
+    private byte[] marker = new byte[0];
+    private long markerIndex;
+    /** Members whose removal some member has applied; they stay up (and may try to disrupt) but are no longer checked. */
+    private final Set<Long> removed = new HashSet<>();
 
     // invariant bookkeeping
     private final Map<Long, Long> leaderOfTerm = new HashMap<>();
@@ -71,13 +76,48 @@ final class Simulation implements SimNode.Observer {
         for (long i = 1; i <= size; i++) {
             ids.add(i);
         }
-        RaftOptions opts = RaftOptions.defaults(1).withMaxSizePerMsg(faults.maxSizePerMsg()).withMaxInflightMsgs(8);
         for (long id : ids) {
-            RaftOptions o = new RaftOptions(id, opts.electionTicks(), opts.heartbeatTicks(), 0, opts.preVote(),
-                    opts.checkQuorum(), opts.maxSizePerMsg(), opts.maxInflightMsgs(), opts.maxUncommittedEntriesSize(),
-                    opts.maxCommittedSizePerReady(), false);
-            nodes.put(id, SimNode.bootstrapped(id, ids, o, random.nextLong(), this));
+            nodes.put(id, SimNode.bootstrapped(id, ids, options(id), random.nextLong(), this));
             group.put(id, 0);
+        }
+        nextExtra = size + 1;
+    }
+
+    private RaftOptions options(long id) {
+        RaftOptions opts = RaftOptions.defaults(1).withMaxSizePerMsg(faults.maxSizePerMsg()).withMaxInflightMsgs(8);
+        return new RaftOptions(id, opts.electionTicks(), opts.heartbeatTicks(), 0, opts.preVote(), opts.checkQuorum(),
+                opts.maxSizePerMsg(), opts.maxInflightMsgs(), opts.maxUncommittedEntriesSize(),
+                opts.maxCommittedSizePerReady(), false);
+    }
+
+    /**
+     * Cycles one extra member through the membership: joins as a learner, is promoted to voter,
+     * is removed; the next cycle uses a fresh id (ids are never reused, as in etcd).
+     */
+    private void changeMembership() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        ConfState cs = leader.raft().confState();
+        long extra = nextExtra;
+        ConfChange cc;
+        if (cs.voters().contains(extra)) {
+            cc = new ConfChange(0, ConfChange.Type.REMOVE_NODE, extra, null);
+        } else if (cs.learners().contains(extra)) {
+            cc = new ConfChange(0, ConfChange.Type.ADD_NODE, extra, null);
+        } else if (nodes.containsKey(extra) && removed.contains(extra)) {
+            nextExtra++;
+            return;
+        } else {
+            if (!nodes.containsKey(extra)) {
+                nodes.put(extra, new SimNode(extra, new MemoryRaftStorage(), options(extra), random.nextLong(), this));
+                group.put(extra, 0);
+            }
+            cc = new ConfChange(0, ConfChange.Type.ADD_LEARNER_NODE, extra, null);
+        }
+        if (leader.node.proposeConfChange(cc) == StepOutcome.ACCEPTED) {
+            count("conf-change " + cc.type());
         }
     }
 
@@ -113,6 +153,8 @@ final class Simulation implements SimNode.Observer {
         });
         group.replaceAll((k, v) -> 0);
         byte[] marker = ("heal-" + now).getBytes();
+        this.marker = marker;
+        markerIndex = 0;
         boolean proposed = false;
         for (int i = 0; i < bound; i++) {
             step();
@@ -125,8 +167,10 @@ final class Simulation implements SimNode.Observer {
                 leader.node.propose(marker);
                 proposed = true;
             }
-            if (nodes.values().stream().allMatch(n -> n.appliedEntries.stream()
-                    .anyMatch(e -> Arrays.equals(e.data(), marker)))) {
+            ConfState cs = leader.raft().confState();
+            if (markerIndex > 0 && nodes.values().stream()
+                    .filter(n -> cs.voters().contains(n.id) || cs.learners().contains(n.id))
+                    .allMatch(n -> n.appliedIndex >= markerIndex)) {
                 count("heals");
                 return;
             }
@@ -220,6 +264,9 @@ final class Simulation implements SimNode.Observer {
                 n.node.transferLeader(pick().id);
             }
         }
+        if (random.nextDouble() < faults.confChange()) {
+            changeMembership();
+        }
         if (random.nextDouble() < faults.snapshot()) {
             SimNode n = pick();
             if (n.up) {
@@ -263,6 +310,7 @@ final class Simulation implements SimNode.Observer {
                 to.node.step(f.message());
                 any = true;
                 if (f.message() instanceof Message.InstallSnapshot s) {
+                    count("snapshots delivered");
                     // the driver reports the transfer's outcome back to the leader
                     SimNode from = nodes.get(s.from());
                     if (from.up) {
@@ -320,6 +368,7 @@ final class Simulation implements SimNode.Observer {
                         + where());
             }
             if (checkedLeaders.add(n.id + "/" + r.term)) {
+                count("leaders");
                 checkLeaderCompleteness(n);
             }
         }
@@ -364,6 +413,15 @@ final class Simulation implements SimNode.Observer {
         }
         maxApplied = Math.max(maxApplied, e.index());
         count("applied");
+        if (markerIndex == 0 && Arrays.equals(e.data(), marker)) {
+            markerIndex = e.index();
+        }
+        if (e.type() == EntryType.CONF_CHANGE) {
+            ConfChange cc = ConfChange.decode(e.data());
+            if (cc.type() == ConfChange.Type.REMOVE_NODE) {
+                removed.add(cc.nodeId());
+            }
+        }
     }
 
     @Override

@@ -16,7 +16,7 @@ class SimulationTest {
     private static final int ROUNDS = Integer.getInteger("raft.sim.rounds", 6);
     private static final Long ONE_SEED = Long.getLong("raft.sim.seed");
 
-    private static void run(int size, long seed) {
+    private static Simulation run(int size, long seed) {
         Simulation sim = new Simulation(size, seed, Simulation.Faults.DEFAULT);
         try {
             for (int round = 0; round < ROUNDS; round++) {
@@ -28,6 +28,7 @@ class SimulationTest {
                     + " (replay: -Draft.sim.seed=" + seed + ")");
             throw e;
         }
+        return sim;
     }
 
     private static void runMany(int size, long base) {
@@ -36,14 +37,13 @@ class SimulationTest {
             run(size, ONE_SEED);
             return;
         }
+        java.util.Map<String, Integer> totals = new java.util.TreeMap<>();
+        long start = System.nanoTime();
         for (int i = 0; i < SEEDS; i++) {
-            run(size, base + i);
+            run(size, base + i).counters.forEach((k, v) -> totals.merge(k, v, Integer::sum));
         }
-        System.out.println("simulated " + SEEDS + " seeds from " + base + " with " + size + " members");
-        Simulation sample = new Simulation(size, base, Simulation.Faults.DEFAULT);
-        sample.chaos(400);
-        sample.healAndCheckLiveness(400);
-        System.out.println("sample run (seed " + base + "): " + sample.counters);
+        System.out.println("simulated " + SEEDS + " seeds (" + base + ".." + (base + SEEDS - 1) + ") x " + ROUNDS
+                + " rounds with " + size + " members in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + totals);
     }
 
     @Test
