@@ -7,7 +7,10 @@ import java.util.Optional;
  *
  * @param type what happened to the key
  * @param kv for PUT the new version; for DELETE a tombstone with the key and the deleting revision
- * @param prevKv the version of the key just before this change, if it existed
+ * @param prevKv the version of the key just before this change: always there for the events of
+ *     {@link WriteTxn#end()} when the key existed; never for the events replayed from history by
+ *     {@link MvccStore#changes(long, long)} (the watch layer reads it at {@code modRevision - 1}
+ *     when asked, as etcd does)
  */
 public record Event(Type type, KeyValue kv, Optional<KeyValue> prevKv) {
 
@@ -15,11 +18,5 @@ public record Event(Type type, KeyValue kv, Optional<KeyValue> prevKv) {
     public enum Type {
         PUT,
         DELETE
-    }
-
-    public Event {
-        if (type == Type.DELETE && prevKv.isEmpty()) {
-            throw new IllegalArgumentException("a DELETE event always has the deleted version");
-        }
     }
 }

@@ -350,6 +350,37 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The changes made at committed revisions {@code fromRevision..toRevision}, in revision
+     * order, read back from the backend for a watcher that is catching up (etcd's unsynced
+     * watchers). Events carry no {@code prevKv}. Any thread.
+     *
+     * @param toRevision the last revision wanted; {@code <= 0} or beyond the committed revision
+     *     means up to the committed revision
+     * @throws MvccException COMPACTED if {@code fromRevision < compactRevision} (as etcd, a start
+     *     at exactly the compaction revision is allowed: its puts survive, its deletes may not)
+     */
+    public List<Event> changes(long fromRevision, long toRevision) {
+        checkOpen();
+        Committed now = committed;
+        if (fromRevision < now.compactRevision()) {
+            throw MvccException.compacted(now.compactRevision());
+        }
+        long to = toRevision <= 0 || toRevision > now.revision() ? now.revision() : toRevision;
+        List<Event> events = new ArrayList<>();
+        if (fromRevision > to) {
+            return events;
+        }
+        try (ReadTxn txn = backend.read()) {
+            txn.scan(KEY_BUCKET, Revision.startOf(Math.max(fromRevision, 0)), Revision.startOf(to + 1), false, (key, value) -> {
+                KeyValue kv = KeyValueCodec.decode(value);
+                events.add(new Event(Revision.isTombstone(key) ? Event.Type.DELETE : Event.Type.PUT, kv, Optional.empty()));
+                return true;
+            });
+        }
+        return events;
+    }
+
     /** CRC-32C of every bucket of the committed backend except the consistent index (etcd's Hash). */
     public long hash() {
         checkOpen();
