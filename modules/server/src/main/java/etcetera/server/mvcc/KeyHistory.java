@@ -41,17 +41,25 @@ final class KeyHistory {
         return generations.getLast();
     }
 
-    /** Records a put at {@code rev}, which must be newer than every revision recorded so far. */
-    void put(Revision rev) {
+    /**
+     * Records a put at {@code rev}, which must be newer than every revision recorded so far.
+     *
+     * @return the version the put replaces, or {@code null} if it creates the key
+     */
+    Found put(Revision rev) {
         Generation g = open();
         Revision last = lastRevision();
         if (last != null && rev.compareTo(last) <= 0) {
             throw new IllegalStateException("revision " + rev + " is not after the key's last revision " + last);
         }
+        Found previous = null;
         if (g.size == 0) {
             g.created = rev.main();
+        } else {
+            previous = new Found(g.revision(g.size - 1), g.created, g.version);
         }
         g.append(rev);
+        return previous;
     }
 
     /** Records a delete at {@code rev}; returns false (recording nothing) if the key is not live. */

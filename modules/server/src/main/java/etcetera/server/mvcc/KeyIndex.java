@@ -46,11 +46,16 @@ final class KeyIndex {
         }
     }
 
-    /** Records a put; {@code key} is kept by the index if the key is new, so it must not change afterwards. */
-    void put(byte[] key, Revision rev) {
+    /**
+     * Records a put; {@code key} is kept by the index if the key is new, so it must not change
+     * afterwards.
+     *
+     * @return the version the put replaces, or {@code null} if it creates the key
+     */
+    KeyHistory.Found put(byte[] key, Revision rev) {
         lock.writeLock().lock();
         try {
-            keys.computeIfAbsent(key, KeyHistory::new).put(rev);
+            return keys.computeIfAbsent(key, KeyHistory::new).put(rev);
         } finally {
             lock.writeLock().unlock();
         }

@@ -280,9 +280,13 @@ public final class MvccStore implements AutoCloseable {
 
     /**
      * A future that completes when every compaction started so far (committed, or resumed by
-     * {@link #open}) has finished removing its history from the backend.
+     * {@link #open}) has finished removing its history from the backend. The apply thread
+     * must not wait for it with a batch open (the compactor needs the writer lock).
      */
     public CompletableFuture<Void> compactionsDone() {
+        if (writerLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("waiting for compactions with a write batch open would deadlock; commit first");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             compactor.execute(() -> done.complete(null));

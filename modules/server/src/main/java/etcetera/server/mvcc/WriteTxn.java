@@ -53,7 +53,8 @@ public final class WriteTxn implements ReadView {
             throw new IllegalArgumentException("key is empty");
         }
         Revision rev = nextRevision();
-        KeyHistory.Found prev = store.index.get(key, rev.main());
+        // Indexed before it is stored: readers only look at revisions up to their committed one.
+        KeyHistory.Found prev = store.index.put(key, rev);
         KeyValue kv = prev == null
                 ? new KeyValue(key, rev.main(), rev.main(), 1, value, lease)
                 : new KeyValue(key, prev.createRevision(), rev.main(), prev.version() + 1, value, lease);
@@ -61,7 +62,6 @@ public final class WriteTxn implements ReadView {
                 ? Optional.empty()
                 : Optional.of(HistoryReader.fetch(batch, prev.modified()));
         batch.put(MvccStore.KEY_BUCKET, rev.toBytes(), KeyValueCodec.encode(kv));
-        store.index.put(key, rev);
         events.add(new Event(Event.Type.PUT, kv, prevKv));
     }
 

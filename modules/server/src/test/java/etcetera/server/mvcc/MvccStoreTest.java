@@ -34,7 +34,9 @@ class MvccStoreTest {
 
     @AfterEach
     void close() {
-        fx.close();
+        if (fx != null) {
+            fx.close();
+        }
     }
 
     private MvccStore store() {
@@ -321,7 +323,7 @@ class MvccStoreTest {
         }
         fx.close();
         // A crash after the compaction was recorded, before its history was removed.
-        var backend = StoreFixture.engine().open(dir, etcetera.api.storage.BackendOptions.defaults());
+        var backend = StoreFixture.openBackend(dir, etcetera.api.storage.BackendOptions.defaults());
         try (WriteBatch batch = backend.write()) {
             batch.put(MvccStore.META_BUCKET, MvccStore.SCHEDULED_COMPACT, new Revision(40, 0).toBytes());
             batch.commit();
