@@ -34,6 +34,12 @@ class RaftRulesTest {
         return (Message.VoteResponse) rd.messages().getFirst();
     }
 
+    /** Member 2 asks {@code n} for a (pre-)vote at term 3 with a log ending at 3/2. */
+    private static Ready askedForVote(RawNode n, boolean preVote) {
+        n.step(new Message.Vote(2, 1, 3, preVote, 2, 3, false));
+        return n.ready();
+    }
+
     @Test
     void voteIsGrantedOnlyToALogAtLeastAsUpToDate() {
         // log terms 1,1,2: last entry 3/2
@@ -56,8 +62,7 @@ class RaftRulesTest {
     void aVoteOncePersistedIsNotGivenToAnotherCandidateAfterRestart() {
         MemoryRaftStorage storage = storageWithLog(2, 1, 1, 2);
         RawNode n = node(1, storage);
-        n.step(new Message.Vote(2, 1, 3, false, 2, 3, false));
-        Ready rd = n.ready();
+        Ready rd = askedForVote(n, false);
         assertTrue(rd.mustSync());
         storage.setHardState(rd.hardState().orElseThrow());
         n.advance(rd);
@@ -72,10 +77,8 @@ class RaftRulesTest {
 
     @Test
     void preVoteChangesNoTermOrVote() {
-        MemoryRaftStorage storage = storageWithLog(2, 1, 1, 2);
-        RawNode n = node(1, storage);
-        n.step(new Message.Vote(2, 1, 3, true, 2, 3, false));
-        Ready rd = n.ready();
+        RawNode n = node(1, storageWithLog(2, 1, 1, 2));
+        Ready rd = askedForVote(n, true);
         assertTrue(rd.hardState().isEmpty());
         Message.VoteResponse r = (Message.VoteResponse) rd.messages().getFirst();
         assertFalse(r.reject());
