@@ -289,6 +289,9 @@ final class Raft {
     }
 
     private void campaign(Campaign kind) {
+        if (!promotable()) {
+            return;
+        }
         boolean pre = kind == Campaign.PRE_ELECTION;
         long voteTerm;
         if (pre) {
@@ -860,6 +863,10 @@ final class Raft {
             }
             case REMOVE_NODE -> progress.remove(cc.nodeId());
             case UPDATE_NODE -> { }
+        }
+        if ((role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) && !promotable()) {
+            // no longer a voter: an election it started must not make it leader of a group it left
+            becomeFollower(term, NONE);
         }
         if (role == Role.LEADER) {
             if (!promotable()) {

@@ -227,4 +227,20 @@ class RaftRulesTest {
         String out = s.run("deliver");
         assertTrue(out.contains("1->3 Heartbeat term=2 commit=" + s.member(3).raft().log.lastIndex()), out);
     }
+
+    @Test
+    void aCandidateRemovedMidElectionDoesNotBecomeLeader() {
+        // found by the simulator (seed 1638): a pre-candidate applied its own removal, then won the pre-vote
+        MemoryRaftStorage storage = new MemoryRaftStorage();
+        RawNode n = node(3, storage);
+        n.bootstrap(Map.of(1L, new byte[0], 2L, new byte[0], 3L, new byte[0]));
+        drain(n, storage);
+        assertEquals(StepOutcome.ACCEPTED, n.campaign());
+        assertEquals(Role.PRE_CANDIDATE, n.status().softState().role());
+        n.applyConfChange(new ConfChange(0, ConfChange.Type.REMOVE_NODE, 3, null));
+        n.step(new Message.VoteResponse(1, 3, 2, true, false));
+        n.step(new Message.VoteResponse(2, 3, 2, true, false));
+        assertEquals(Role.FOLLOWER, n.status().softState().role());
+        assertEquals(1, n.status().hardState().term());
+    }
 }
