@@ -202,4 +202,29 @@ class WalTest {
         Wal.open(dir, WalFiles.smallSegments(4096)).close();
         assertFalse(Files.exists(dir.resolve("next-segment.tmp")));
     }
+
+    @Test
+    void failedFsyncMakesTheLogRefuseFurtherWrites() {
+        Path dir = tmp.resolve("wal");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        WalOptions options = WalFiles.smallSegments(64 * 1024).withFsync((path, channel, metadata) -> {
+            if (failing.get() && path.getFileName().toString().endsWith(".wal")) {
+                throw new IOException("injected fsync failure");
+            }
+            channel.force(metadata);
+        });
+        try (Wal wal = Wal.create(dir, options, METADATA)) {
+            wal.append(new HardState(1, 1, 1), entries(1, 1, 1, 10));
+            wal.sync();
+            wal.append(new HardState(1, 1, 2), entries(2, 2, 1, 10));
+            failing.set(true);
+            WalException first = assertThrows(WalException.class, wal::sync);
+            assertTrue(first.getMessage().contains("injected fsync failure"), first.getMessage());
+            WalException later = assertThrows(WalException.class, () -> wal.append(HardState.EMPTY, entries(3, 3, 1, 10)));
+            assertTrue(later.getMessage().contains("failed earlier"), later.getMessage());
+        }
+        try (Wal wal = Wal.open(dir, WalFiles.smallSegments(64 * 1024))) {
+            assertEquals(2, wal.readAll(0).entries().size(), "the page cache still had entry 2: nothing was lost here");
+        }
+    }
 }
