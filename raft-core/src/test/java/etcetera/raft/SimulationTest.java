@@ -11,13 +11,16 @@ import org.junit.jupiter.api.Test;
  * Runs the deterministic simulation over many seeds. A failure prints the command that replays
  * it ({@code -Dtest=SimulationTest#<test> -Draft.sim.seed=N}); {@code -Draft.sim.seeds=N} and
  * {@code -Draft.sim.rounds=N} change how many seeds run and how many chaos/heal rounds each
- * has (a soak: {@code -Draft.sim.seeds=5000 -Draft.sim.rounds=20}).
+ * has, {@code -Draft.sim.offset=N} shifts the seeds to unexplored ones (a soak:
+ * {@code -Draft.sim.seeds=5000 -Draft.sim.rounds=20 -Draft.sim.offset=100000}).
  */
 class SimulationTest {
 
     private static final int SEEDS = Integer.getInteger("raft.sim.seeds", 300);
     private static final int ROUNDS = Integer.getInteger("raft.sim.rounds", 6);
     private static final Long ONE_SEED = Long.getLong("raft.sim.seed");
+    /** Added to every test's first seed, to explore seeds the default run does not cover. */
+    private static final long SEED_OFFSET = Long.getLong("raft.sim.offset", 0);
 
     /** A deliberately broken rule, injected through a test-only hook. */
     private enum Bug { NONE, COMMIT_EARLIER_TERM_BY_COUNTING, LEADER_ACKS_BEFORE_PERSISTING }
@@ -45,6 +48,7 @@ class SimulationTest {
             run(test, size, ONE_SEED, faults, Bug.NONE);
             return;
         }
+        base += SEED_OFFSET;
         Map<String, Integer> totals = new TreeMap<>();
         long start = System.nanoTime();
         for (int i = 0; i < seeds; i++) {
