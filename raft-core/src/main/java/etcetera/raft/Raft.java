@@ -54,6 +54,8 @@ final class Raft {
 
     /** Test-only: when set, a leader commits entries of earlier terms by counting (a safety bug). */
     boolean unsafeCommitAnyTerm;
+    /** Test-only: when set, a leader counts its own copy of an entry before it is persisted (a safety bug). */
+    boolean unsafeSelfAckBeforePersist;
 
     Raft(RaftOptions options, RaftStorage storage, RandomGenerator random) {
         this.id = options.id();
@@ -100,14 +102,21 @@ final class Raft {
         return p != null && !p.learner;
     }
 
+    /** The voters' ids in order, recomputed whenever membership changes (read on every commit check). */
+    private List<Long> voterIds = List.of();
+
     List<Long> voters() {
+        return voterIds;
+    }
+
+    private void membershipChanged() {
         List<Long> v = new ArrayList<>();
         progress.forEach((k, p) -> {
             if (!p.learner) {
                 v.add(k);
             }
         });
-        return v;
+        voterIds = List.copyOf(v);
     }
 
     ConfState confState() {
@@ -131,6 +140,7 @@ final class Raft {
         for (long l : cs.learners()) {
             progress.put(l, newProgress(true));
         }
+        membershipChanged();
     }
 
     private Progress newProgress(boolean learner) {
@@ -601,9 +611,11 @@ final class Raft {
 
     /** Advances the commit index to what a quorum of voters has persisted, if that is of this term. */
     boolean maybeCommit() {
-        Map<Long, Long> match = new HashMap<>();
-        progress.forEach((k, p) -> match.put(k, p.match));
-        long index = Quorum.committedIndex(voters(), match);
+        long[] match = new long[voterIds.size()];
+        for (int i = 0; i < match.length; i++) {
+            match[i] = progress.get(voterIds.get(i)).match;
+        }
+        long index = Quorum.committedIndex(match);
         if (index == Long.MAX_VALUE) {
             return false;
         }
@@ -741,6 +753,9 @@ final class Raft {
             pendingConfIndex = index;
         }
         log.append(stamped);
+        if (unsafeSelfAckBeforePersist && progress.get(id).maybeUpdate(log.lastIndex()) && maybeCommit()) {
+            releaseDeferredReads();
+        }
         broadcastAppend();
         return StepOutcome.ACCEPTED;
     }
@@ -864,6 +879,7 @@ final class Raft {
             case REMOVE_NODE -> progress.remove(cc.nodeId());
             case UPDATE_NODE -> { }
         }
+        membershipChanged();
         if ((role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) && !promotable()) {
             // no longer a voter: an election it started must not make it leader of a group it left
             becomeFollower(term, NONE);

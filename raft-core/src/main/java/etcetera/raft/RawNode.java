@@ -112,7 +112,7 @@ public final class RawNode {
         }
         RaftLog log = raft.log;
         return !raft.softState().equals(prevSoft) || !raft.hardState().equals(prevHard)
-                || log.unstableSnapshot() != null || !log.unstableEntries().isEmpty()
+                || log.unstableSnapshot() != null || log.hasUnstableEntries()
                 || log.hasNextCommittedEntries() || !raft.msgs.isEmpty() || !raft.readStates.isEmpty();
     }
 

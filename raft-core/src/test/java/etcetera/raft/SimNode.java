@@ -81,17 +81,31 @@ final class SimNode {
 
     /** Handles one Ready if there is one: persist, send (through {@code out}), apply, advance. */
     boolean handleReady(Consumer<Message> out) {
+        return handleReady(out, false);
+    }
+
+    /**
+     * Handles one Ready as a pipelining driver does: messages that may leave before the writes
+     * are sent first; with {@code crashWhilePersisting} the member then dies before anything of
+     * this Ready reaches its storage.
+     */
+    boolean handleReady(Consumer<Message> out, boolean crashWhilePersisting) {
         if (!up || !node.hasReady()) {
             return false;
         }
         Ready rd = node.ready();
+        rd.messages().stream().filter(Ready::sendableBeforePersisting).forEach(out);
+        if (crashWhilePersisting) {
+            crash();
+            return true;
+        }
         rd.snapshot().ifPresent(storage::applySnapshot);
         storage.append(rd.entries());
         if (!rd.entries().isEmpty()) {
             observer.persisted(this, rd.entries());
         }
         rd.hardState().ifPresent(storage::setHardState);
-        rd.messages().forEach(out);
+        rd.messages().stream().filter(m -> !Ready.sendableBeforePersisting(m)).forEach(out);
         rd.snapshot().ifPresent(s -> {
             appliedIndex = s.index();
             stateHash = ByteBuffer.wrap(s.data()).getLong();

@@ -67,6 +67,8 @@ final class Simulation implements SimNode.Observer {
 
     /** Test-only fault injection: make every member commit earlier-term entries by counting. */
     boolean injectUnsafeCommit;
+    /** Test-only fault injection: leaders count their own copy of an entry before persisting it. */
+    boolean injectSelfAckBeforePersist;
 
     Simulation(int size, long seed, Faults faults) {
         this.seed = seed;
@@ -280,11 +282,19 @@ final class Simulation implements SimNode.Observer {
         for (int round = 0; round < 50; round++) {
             boolean any = false;
             for (SimNode n : nodes.values()) {
-                if (n.up && injectUnsafeCommit) {
-                    n.raft().unsafeCommitAnyTerm = true;
+                if (n.up) {
+                    n.raft().unsafeCommitAnyTerm = injectUnsafeCommit;
+                    n.raft().unsafeSelfAckBeforePersist = injectSelfAckBeforePersist;
                 }
-                while (n.handleReady(this::send)) {
+                while (n.up && n.node.hasReady()) {
+                    // now and then a member dies between sending its early messages and persisting
+                    boolean crash = faultsOn && random.nextDouble() < faults.crash() / 4;
+                    n.handleReady(this::send, crash);
                     any = true;
+                    if (crash) {
+                        count("crash while persisting");
+                        break;
+                    }
                     checkNode(n);
                 }
             }
