@@ -13,8 +13,10 @@ import etcetera.raft.wal.Wal;
 import etcetera.raft.wal.WalContents;
 import etcetera.raft.wal.WalOptions;
 import etcetera.server.apply.Applier;
+import etcetera.server.apply.Leases;
 import etcetera.server.apply.RequestChecks;
 import etcetera.server.config.ServerConfig;
+import etcetera.server.config.Version;
 import etcetera.server.errors.EtcdError;
 import etcetera.server.errors.EtcdException;
 import etcetera.server.grpc.ClusterService;
@@ -22,6 +24,7 @@ import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
 import etcetera.server.node.SingleMemberNode;
@@ -79,7 +82,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     private static final Logger EMBED = System.getLogger("embed");
 
     /** The etcd version whose API and behaviour this server matches, reported by Status and /version. */
-    public static final String ETCD_VERSION = "3.4.23";
+    public static final String ETCD_VERSION = Version.ETCD;
     /** The cluster version, as etcd reports it (major.minor). */
     public static final String CLUSTER_VERSION = "3.4";
     /** etcd lets gRPC messages exceed --max-request-bytes by this much, so its own check answers first. */
@@ -108,14 +111,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         this.node = node;
         this.requestIds = new RequestIds(identity.memberId(), System.currentTimeMillis());
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("etcetera-worker-", 0).factory());
-        this.quotaBytes = config.quotaBackendBytes() > 0 ? config.quotaBackendBytes() : ServerConfig.DEFAULT_QUOTA_BACKEND_BYTES;
+        this.quotaBytes = config.member().effectiveQuotaBackendBytes();
     }
 
     /** Opens the member's data, serves clients, and returns once it is ready to serve them. */
     public static EtcdServer start(ServerConfig config) {
-        Path dataDir = config.dataDir();
+        Path dataDir = config.member().dataDir();
         Path memberDir = dataDir.resolve("member");
-        Path walDir = config.walDir().orElse(memberDir.resolve("wal"));
+        Path walDir = config.member().effectiveWalDir();
         Path backendDir = memberDir.resolve("db");
         try {
             Files.createDirectories(memberDir);
@@ -123,13 +126,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
             throw new StartupException("cannot create data dir " + memberDir + ": " + e.getMessage()
                     + "; check that the user running etcetera may write there");
         }
-        StorageEngine engine = StorageEngines.choose(config.storageEngine(), backendDir);
+        StorageEngine engine = StorageEngines.choose(config.requestedStorageEngine().orElse(""), backendDir);
         LOG.log(Level.INFO, "opening backend engine=" + engine.name() + " path=" + backendDir);
         Backend backend = engine.open(backendDir, new BackendOptions(true, 0));
         StorageEngines.recordChoice(engine, backendDir);
         MvccStore store = MvccStore.open(backend);
 
-        WalOptions walOptions = WalOptions.defaults().withMaxWals(config.maxWals());
+        WalOptions walOptions = WalOptions.defaults().withMaxWals(config.member().maxWals()).withMaxSnapshots(config.member().maxSnapshots());
         MemberIdentity identity;
         Wal wal;
         List<Entry> entries;
@@ -152,13 +155,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         }
         long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
         EtcdServer[] self = new EtcdServer[1];
-        Applier applier = new Applier(store, revision -> self[0].header(revision), config.maxTxnOps());
+        Applier applier = new Applier(store, revision -> self[0].header(revision), Leases.none());
         KvStateMachine stateMachine = new KvStateMachine(store, applier);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
             LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
         }
-        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.snapshotCount());
+        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node);
         self[0] = server;
         if (backend.size() > server.quotaBytes) {
@@ -167,7 +170,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         node.start();
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
-        LOG.log(Level.INFO, "published {Name:" + config.name() + " ClientURLs:" + config.advertiseClientUrls()
+        LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
                 + "} to cluster " + identity.clusterHex());
         EMBED.log(Level.INFO, "ready to serve client requests");
         for (InetSocketAddress address : server.boundClientAddresses) {
@@ -178,15 +181,15 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     }
 
     private static MemberIdentity bootstrap(ServerConfig config) {
-        BootstrapRequest request = new BootstrapRequest(config.name(), config.initialAdvertisePeerUrls(),
-                config.initialCluster(), config.initialClusterToken(), Map.of());
+        BootstrapRequest request = new BootstrapRequest(config.member().name(), config.cluster().initialAdvertisePeerUrls(),
+                config.cluster().initialCluster(), config.cluster().initialClusterToken(), Map.of());
         List<ClusterBootstrap> strategies = ServiceLoader.load(ClusterBootstrap.class).stream().map(ServiceLoader.Provider::get).toList();
         ClusterBootstrap strategy = strategies.stream().filter(s -> s.appliesTo(request)).findFirst()
                 .orElseThrow(() -> new StartupException("no cluster bootstrap strategy applies to this configuration; present: "
                         + strategies.stream().map(ClusterBootstrap::name).collect(Collectors.joining(", "))));
         InitialCluster cluster = strategy.resolve(request);
-        Member me = ClusterBootstrap.member(cluster, config.name())
-                .orElseThrow(() -> new StartupException("member " + config.name() + " is not in --initial-cluster"));
+        Member me = ClusterBootstrap.member(cluster, config.member().name())
+                .orElseThrow(() -> new StartupException("member " + config.member().name() + " is not in --initial-cluster"));
         if (cluster.members().size() != 1) {
             throw new StartupException("--initial-cluster names " + cluster.members().size()
                     + " members; this build runs single-member clusters only (multi-member clusters come with the Raft node driver)");
@@ -195,8 +198,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     }
 
     private void serveClients() {
-        int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.maxRequestBytes() + GRPC_OVERHEAD_BYTES);
-        for (URI url : config.listenClientUrls()) {
+        int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
+        for (URI url : config.member().listenClientUrls()) {
             if (!"http".equals(url.getScheme())) {
                 throw new StartupException("listen client URL " + url + ": only http:// is served in this build (TLS comes with the security issue)");
             }
@@ -206,7 +209,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
                     .permitKeepAliveWithoutCalls(true)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
-                    .addService(new MaintenanceService(this, config.dataDir().resolve("member"), workers))
+                    .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
                     .addService(new ClusterService(this::members))
                     .build();
             try {
@@ -264,7 +267,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     @Override
     public CompletableFuture<TxnResponse> txn(TxnRequest request) {
         try {
-            RequestChecks.checkTxn(request, config.maxTxnOps());
+            RequestChecks.checkTxn(request, config.member().maxTxnOps());
             if (RequestChecks.isReadOnly(request)) {
                 return CompletableFuture.completedFuture(applier.txnReadOnly(request));
             }
@@ -276,13 +279,18 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
 
     @Override
     public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
-        return propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, false);
+        CompletableFuture<CompactionResponse> accepted =
+                propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, false);
+        if (!request.getPhysical()) {
+            return accepted;
+        }
+        return accepted.thenCompose(response -> applier.compactionsDone().thenApply(done -> response));
     }
 
     private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> type, boolean addsData) {
         long id = requestIds.next();
         byte[] data = request.setId(id).build().toByteArray();
-        if (data.length > config.maxRequestBytes()) {
+        if (data.length > config.member().maxRequestBytes()) {
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
         if (addsData && (alarms.noSpace() || backend.size() + data.length > quotaBytes)) {
@@ -348,7 +356,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
 
     @Override
     public HashKVResponse hashKV(long revision) {
-        MvccStore.HashKV hash = store.hashKV(revision);
+        KvHash hash = store.hashKV(revision);
         return HashKVResponse.newBuilder().setHeader(header()).setHash((int) hash.hash())
                 .setCompactRevision(hash.compactRevision()).build();
     }
@@ -379,9 +387,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
                 .setHeader(header())
                 .addMembers(etcetera.wire.etcdserverpb.Member.newBuilder()
                         .setID(identity.memberId())
-                        .setName(config.name())
-                        .addAllPeerURLs(config.initialAdvertisePeerUrls().stream().map(URI::toString).toList())
-                        .addAllClientURLs(config.advertiseClientUrls().stream().map(URI::toString).toList())
+                        .setName(config.member().name())
+                        .addAllPeerURLs(config.cluster().initialAdvertisePeerUrls().stream().map(URI::toString).toList())
+                        .addAllClientURLs(config.cluster().advertiseClientUrls().stream().map(URI::toString).toList())
                         .build())
                 .build();
     }

@@ -2,11 +2,15 @@ package etcetera.server;
 
 import etcetera.api.bootstrap.BootstrapException;
 import etcetera.api.storage.StorageException;
-import etcetera.server.config.ConfigLoader;
+import etcetera.server.config.ConfigParser;
+import etcetera.server.config.ParseResult;
 import etcetera.server.config.ServerConfig;
+import etcetera.server.config.Version;
 import etcetera.server.log.LogSetup;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
@@ -23,27 +27,25 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        ConfigLoader.Result result = ConfigLoader.load(args, System.getenv());
+        ParseResult result = ConfigParser.parse(List.of(args), System.getenv(), Path::of);
         switch (result) {
-            case ConfigLoader.Result.Help help -> {
-                System.out.print(help.text());
+            case ParseResult.Print print -> {
+                print.warnings().forEach(System.err::println);
+                System.out.print(print.text());
                 System.exit(0);
             }
-            case ConfigLoader.Result.Version version -> {
-                System.out.print(version.text());
-                System.exit(0);
+            case ParseResult.Fail fail -> {
+                fail.warnings().forEach(System.err::println);
+                System.err.println("error verifying flags, " + fail.message() + ". See 'etcd --help'.");
+                System.exit(ParseResult.Fail.EXIT_STATUS);
             }
-            case ConfigLoader.Result.Invalid invalid -> {
-                System.err.println("etcd: " + invalid.message());
-                System.exit(1);
-            }
-            case ConfigLoader.Result.Loaded loaded -> run(loaded.config(), loaded.warnings());
+            case ParseResult.Start start -> run(start.config(), start.warnings());
         }
     }
 
-    private static void run(ServerConfig config, java.util.List<String> warnings) {
-        LogSetup.configure(config.logLevel());
-        LOG.log(Level.INFO, "Etcetera " + ConfigLoader.ETCETERA_VERSION + " (etcd " + EtcdServer.ETCD_VERSION
+    private static void run(ServerConfig config, List<String> warnings) {
+        LogSetup.configure(config.logging().level().name());
+        LOG.log(Level.INFO, "Etcetera " + Version.etcetera() + " (etcd " + EtcdServer.ETCD_VERSION
                 + " API) on Java " + Runtime.version() + " pid=" + ProcessHandle.current().pid());
         for (String warning : warnings) {
             LOG.log(Level.WARNING, warning);

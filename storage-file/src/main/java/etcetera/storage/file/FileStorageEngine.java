@@ -5,7 +5,7 @@ import etcetera.api.storage.BackendOptions;
 import etcetera.api.storage.StorageEngine;
 import java.nio.file.Path;
 
-/** The pure-Java storage engine. (Skeleton: being written.) */
+/** The pure-Java storage engine, {@code --storage-engine file}. Stateless. */
 public final class FileStorageEngine implements StorageEngine {
 
     @Override
@@ -15,6 +15,6 @@ public final class FileStorageEngine implements StorageEngine {
 
     @Override
     public Backend open(Path directory, BackendOptions options) {
-        throw new UnsupportedOperationException("not yet");
+        return LogBackend.open(directory, options);
     }
 }

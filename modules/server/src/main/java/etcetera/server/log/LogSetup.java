@@ -37,7 +37,7 @@ public final class LogSetup {
         return switch (logLevel.toLowerCase(Locale.ROOT)) {
             case "debug" -> Level.FINE;
             case "warn" -> Level.WARNING;
-            case "error", "panic", "fatal" -> Level.SEVERE;
+            case "error", "dpanic", "panic", "fatal" -> Level.SEVERE;
             default -> Level.INFO;
         };
     }
