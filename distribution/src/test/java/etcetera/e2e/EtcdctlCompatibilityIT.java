@@ -52,7 +52,7 @@ class EtcdctlCompatibilityIT {
     }
 
     /** Runs one command on both servers; returns our result after comparing it with etcd's. */
-    private static Etcdctl.Result both(String stdin, String... args) {
+    private static Etcdctl.Result bothWithInput(String stdin, String... args) {
         Etcdctl.Result mine = new Etcdctl(ours.hostPort()).runWithInput(stdin, args);
         if (etcd != null) {
             Etcdctl.Result theirs = new Etcdctl(etcd.hostPort()).runWithInput(stdin, args);
@@ -65,7 +65,7 @@ class EtcdctlCompatibilityIT {
     }
 
     private static Etcdctl.Result both(String... args) {
-        return both(null, args);
+        return bothWithInput(null, args);
     }
 
     private static String normalize(String out) {
@@ -117,9 +117,9 @@ class EtcdctlCompatibilityIT {
     void txnInInteractiveFormAndCompaction() {
         both("put", "tk", "v1");
         String txn = "value(\"tk\") = \"v1\"\n\nput tk v2\n\nget tk\n\n";
-        assertEquals("SUCCESS\n\nOK\n\ntk\nv2\n", both(txn, "txn").stdout());
+        assertEquals("SUCCESS\n\nOK\n\ntk\nv2\n", bothWithInput(txn, "txn").stdout());
         String failing = "mod(\"tk\") < \"2\"\n\nput tk v3\n\nget tk\n\n";
-        assertEquals("FAILURE\n\ntk\nv2\n", both(failing, "txn").stdout());
+        assertEquals("FAILURE\n\ntk\nv2\n", bothWithInput(failing, "txn").stdout());
         both("txn", "-w", "json");
         Etcdctl.Result status = new Etcdctl(ours.hostPort()).run("get", "tk", "-w", "json").ok();
         long revision = Long.parseLong(status.stdout().replaceAll("(?s).*\"revision\":(\\d+).*", "$1"));
