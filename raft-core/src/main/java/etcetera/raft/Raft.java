@@ -54,8 +54,6 @@ final class Raft {
 
     /** Test-only: when set, a leader commits entries of earlier terms by counting (a safety bug). */
     boolean unsafeCommitAnyTerm;
-    /** Test-only: when set, a leader counts its own copy of an entry before it is persisted (a safety bug). */
-    boolean unsafeSelfAckBeforePersist;
 
     Raft(RaftOptions options, RaftStorage storage, RandomGenerator random) {
         this.id = options.id();
@@ -753,9 +751,6 @@ final class Raft {
             pendingConfIndex = index;
         }
         log.append(stamped);
-        if (unsafeSelfAckBeforePersist && progress.get(id).maybeUpdate(log.lastIndex()) && maybeCommit()) {
-            releaseDeferredReads();
-        }
         broadcastAppend();
         return StepOutcome.ACCEPTED;
     }

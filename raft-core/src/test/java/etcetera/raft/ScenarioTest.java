@@ -116,7 +116,8 @@ class ScenarioTest {
             switch (w[0]) {
                 case "cluster" -> {
                     cluster(w);
-                    stabilize(1000); // persist and apply the bootstrap entries
+                    stabilize(1000); // apply the bootstrap entries
+                    nodes.values().forEach(n -> lastSoft.put(n.id, n.raft().softState()));
                     out = new StringBuilder();
                 }
                 case "tick" -> {

@@ -52,6 +52,10 @@ final class SimNode {
         java.util.Map<Long, byte[]> ctx = new java.util.TreeMap<>();
         voters.forEach(v -> ctx.put(v, new byte[0]));
         n.node.bootstrap(ctx);
+        // as the contract asks: the bootstrap entries are durable before the member talks to anyone
+        n.handleReady(m -> {
+            throw new AssertionError("bootstrap sends nothing: " + m);
+        });
         return n;
     }
 
@@ -72,6 +76,7 @@ final class SimNode {
     void crash() {
         up = false;
         node = null;
+        inFlight = null;
     }
 
     void restart() {
@@ -90,15 +95,34 @@ final class SimNode {
      * this Ready reaches its storage.
      */
     boolean handleReady(Consumer<Message> out, boolean crashWhilePersisting) {
-        if (!up || !node.hasReady()) {
+        if (!beginReady(out)) {
             return false;
         }
-        Ready rd = node.ready();
-        rd.messages().stream().filter(Ready::sendableBeforePersisting).forEach(out);
         if (crashWhilePersisting) {
             crash();
-            return true;
+        } else {
+            finishReady(out);
         }
+        return true;
+    }
+
+    /** The Ready whose writes are in progress (between {@link #beginReady} and {@link #finishReady}), or null. */
+    Ready inFlight;
+
+    /** Takes the next Ready and sends what may leave before its writes; false if there is none. */
+    boolean beginReady(Consumer<Message> out) {
+        if (!up || inFlight != null || !node.hasReady()) {
+            return false;
+        }
+        inFlight = node.ready();
+        inFlight.messages().stream().filter(Ready::sendableBeforePersisting).forEach(out);
+        return true;
+    }
+
+    /** Completes the Ready in flight: persist, send the rest, apply, advance. */
+    void finishReady(Consumer<Message> out) {
+        Ready rd = inFlight;
+        inFlight = null;
         rd.snapshot().ifPresent(storage::applySnapshot);
         storage.append(rd.entries());
         if (!rd.entries().isEmpty()) {
@@ -131,7 +155,6 @@ final class SimNode {
             observer.readState(this, rs);
         }
         node.advance(rd);
-        return true;
     }
 
     /** Takes an application snapshot at the applied index and compacts the log, keeping {@code keep} entries. */

@@ -38,6 +38,7 @@ final class Simulation implements SimNode.Observer {
     }
 
     final long seed;
+    private final int size;
     private final SplittableRandom random;
     final Map<Long, SimNode> nodes = new TreeMap<>();
     private final List<InFlight> network = new ArrayList<>();
@@ -67,11 +68,10 @@ final class Simulation implements SimNode.Observer {
 
     /** Test-only fault injection: make every member commit earlier-term entries by counting. */
     boolean injectUnsafeCommit;
-    /** Test-only fault injection: leaders count their own copy of an entry before persisting it. */
-    boolean injectSelfAckBeforePersist;
 
     Simulation(int size, long seed, Faults faults) {
         this.seed = seed;
+        this.size = size;
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         List<Long> ids = new ArrayList<>();
@@ -93,8 +93,9 @@ final class Simulation implements SimNode.Observer {
     }
 
     /**
-     * Cycles one extra member through the membership: joins as a learner, is promoted to voter,
-     * is removed; the next cycle uses a fresh id (ids are never reused, as in etcd).
+     * Changes membership one step at a time, keeping between {@code size} and {@code size+1}
+     * voters: a fresh member joins as a learner and is promoted; with one voter too many, a random
+     * voter — possibly the leader itself — is removed. Ids are never reused, as in etcd.
      */
     private void changeMembership() {
         SimNode leader = currentLeader();
@@ -102,24 +103,29 @@ final class Simulation implements SimNode.Observer {
             return;
         }
         ConfState cs = leader.raft().confState();
-        long extra = nextExtra;
         ConfChange cc;
-        if (cs.voters().contains(extra)) {
-            cc = new ConfChange(0, ConfChange.Type.REMOVE_NODE, extra, null);
-        } else if (cs.learners().contains(extra)) {
-            cc = new ConfChange(0, ConfChange.Type.ADD_NODE, extra, null);
-        } else if (nodes.containsKey(extra) && removed.contains(extra)) {
-            nextExtra++;
-            return;
+        if (!cs.learners().isEmpty()) {
+            cc = new ConfChange(0, ConfChange.Type.ADD_NODE, cs.learners().getFirst(), null);
+        } else if (cs.voters().size() > size) {
+            cc = new ConfChange(0, ConfChange.Type.REMOVE_NODE, cs.voters().get(random.nextInt(cs.voters().size())),
+                    null);
         } else {
-            if (!nodes.containsKey(extra)) {
-                nodes.put(extra, new SimNode(extra, new MemoryRaftStorage(), options(extra), random.nextLong(), this));
-                group.put(extra, 0);
-            }
+            long extra = nextExtra++;
+            nodes.put(extra, new SimNode(extra, new MemoryRaftStorage(), options(extra), random.nextLong(), this));
+            group.put(extra, 0);
             cc = new ConfChange(0, ConfChange.Type.ADD_LEARNER_NODE, extra, null);
         }
         if (leader.node.proposeConfChange(cc) == StepOutcome.ACCEPTED) {
             count("conf-change " + cc.type());
+        }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("raft.sim.trace");
+
+    /** With {@code -Draft.sim.trace=true}, prints every event of a (replayed) run. */
+    private void trace(String event) {
+        if (TRACE) {
+            System.out.println("t" + now + " " + event);
         }
     }
 
@@ -217,6 +223,7 @@ final class Simulation implements SimNode.Observer {
         if (random.nextDouble() < faults.crash()) {
             SimNode n = pick();
             if (n.up) {
+                trace("crash " + n.id);
                 n.crash();
                 network.removeIf(f -> {
                     if (f.message().to() == n.id) {
@@ -227,12 +234,14 @@ final class Simulation implements SimNode.Observer {
                 });
                 count("crash");
             } else {
+                trace("restart " + n.id);
                 n.restart();
                 count("restart");
             }
         }
         for (SimNode n : nodes.values()) {
             if (!n.up && random.nextDouble() < 0.05) {
+                trace("restart " + n.id + " last=" + n.storage.lastIndex() + " hs=" + n.storage.hardState());
                 n.restart();
                 count("restart");
             }
@@ -262,8 +271,8 @@ final class Simulation implements SimNode.Observer {
         }
         if (faultsOn && random.nextDouble() < faults.transfer()) {
             SimNode n = pick();
-            if (n.up) {
-                n.node.transferLeader(pick().id);
+            if (n.up && n.node.transferLeader(pick().id) == StepOutcome.ACCEPTED) {
+                count("transfers");
             }
         }
         if (random.nextDouble() < faults.confChange()) {
@@ -284,18 +293,31 @@ final class Simulation implements SimNode.Observer {
             for (SimNode n : nodes.values()) {
                 if (n.up) {
                     n.raft().unsafeCommitAnyTerm = injectUnsafeCommit;
-                    n.raft().unsafeSelfAckBeforePersist = injectSelfAckBeforePersist;
                 }
-                while (n.up && n.node.hasReady()) {
-                    // now and then a member dies between sending its early messages and persisting
-                    boolean crash = faultsOn && random.nextDouble() < faults.crash() / 4;
-                    n.handleReady(this::send, crash);
+                // writes take a while: a member keeps receiving messages while a Ready is being
+                // persisted, and may die before the write lands
+                if (n.inFlight != null) {
                     any = true;
-                    if (crash) {
+                    if (faultsOn && random.nextDouble() < faults.crash() / 4) {
+                        trace("crash while persisting " + n.id);
+                        n.crash();
                         count("crash while persisting");
-                        break;
+                        continue;
                     }
+                    if (faultsOn && random.nextInt(3) == 0) {
+                        continue; // still writing
+                    }
+                    Ready rd = n.inFlight;
+                    n.finishReady(this::send);
+                    trace("persisted " + n.id + " entries=" + rd.entries().stream().map(e -> e.index() + "/" + e.term())
+                            .toList() + " hs=" + rd.hardState().map(Object::toString).orElse("-") + " snap="
+                            + rd.snapshot().map(x -> x.index() + "/" + x.term()).orElse("-") + " applied="
+                            + rd.committedEntries().stream().map(e -> e.index() + "/" + e.term()).toList()
+                            + " role=" + n.raft().role + " term=" + n.raft().term);
                     checkNode(n);
+                }
+                if (n.beginReady(this::send)) {
+                    any = true;
                 }
             }
             List<InFlight> due = new ArrayList<>();
@@ -317,6 +339,7 @@ final class Simulation implements SimNode.Observer {
                     lost(f.message());
                     continue;
                 }
+                trace("deliver " + ScenarioTest.format(f.message()));
                 to.node.step(f.message());
                 any = true;
                 if (f.message() instanceof Message.InstallSnapshot s) {
@@ -358,6 +381,9 @@ final class Simulation implements SimNode.Observer {
 
     /** The transport tells the leader when a snapshot could not be delivered, as a real driver would. */
     private void lost(Message m) {
+        if (m instanceof Message.Append a && nodes.get(a.from()).up && random.nextBoolean()) {
+            nodes.get(a.from()).node.reportUnreachable(a.to());
+        }
         if (m instanceof Message.InstallSnapshot s) {
             SimNode from = nodes.get(s.from());
             if (from.up) {
