@@ -154,8 +154,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
             LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex());
         }
         long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
-        EtcdServer[] self = new EtcdServer[1];
-        Applier applier = new Applier(store, revision -> self[0].header(revision), Leases.none());
+        long headerTerm = term;
+        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none());
         KvStateMachine stateMachine = new KvStateMachine(store, applier);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
@@ -163,7 +163,6 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         }
         SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node);
-        self[0] = server;
         if (backend.size() > server.quotaBytes) {
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
@@ -303,11 +302,15 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     // ---- Maintenance and cluster ----------------------------------------------------------
 
     ResponseHeader header(long revision) {
+        return header(identity, node.term(), revision);
+    }
+
+    private static ResponseHeader header(MemberIdentity identity, long term, long revision) {
         return ResponseHeader.newBuilder()
                 .setClusterId(identity.clusterId())
                 .setMemberId(identity.memberId())
                 .setRevision(revision)
-                .setRaftTerm(node.term())
+                .setRaftTerm(term)
                 .build();
     }
 
