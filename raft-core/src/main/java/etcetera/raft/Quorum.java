@@ -19,17 +19,22 @@ final class Quorum {
      * so that an empty configuration never restrains anything.
      */
     static long committedIndex(Collection<Long> voters, Map<Long, Long> acked) {
-        if (voters.isEmpty()) {
-            return Long.MAX_VALUE;
-        }
         long[] idx = new long[voters.size()];
         int i = 0;
         for (long v : voters) {
             idx[i++] = acked.getOrDefault(v, 0L);
         }
-        Arrays.sort(idx);
+        return committedIndex(idx);
+    }
+
+    /** The same over the voters' acknowledged indexes, in any order; sorts {@code acked} in place. */
+    static long committedIndex(long[] acked) {
+        if (acked.length == 0) {
+            return Long.MAX_VALUE;
+        }
+        Arrays.sort(acked);
         // with n sorted ascending, the value at n - (n/2 + 1) is held by at least n/2 + 1 voters
-        return idx[idx.length - (idx.length / 2 + 1)];
+        return acked[acked.length - (acked.length / 2 + 1)];
     }
 
     /** Whether {@code granted} voters ({@code rejected} against) have decided an election among {@code voters}. */

@@ -72,8 +72,14 @@ final class Raft {
             term = hs.term();
             vote = hs.vote();
         }
-        if (options.applied() > 0) {
-            log.appliedTo(options.applied());
+        // entries up to the snapshot are in the application's state already, even if the log still holds them
+        long snapshotIndex = storage.snapshot().index();
+        if (snapshotIndex > log.committed) {
+            log.commitTo(snapshotIndex);
+        }
+        long applied = options.applied() > 0 ? options.applied() : snapshotIndex;
+        if (applied > log.applied) {
+            log.appliedTo(applied);
         }
         becomeFollower(term, NONE);
     }
@@ -94,14 +100,21 @@ final class Raft {
         return p != null && !p.learner;
     }
 
+    /** The voters' ids in order, recomputed whenever membership changes (read on every commit check). */
+    private List<Long> voterIds = List.of();
+
     List<Long> voters() {
+        return voterIds;
+    }
+
+    private void membershipChanged() {
         List<Long> v = new ArrayList<>();
         progress.forEach((k, p) -> {
             if (!p.learner) {
                 v.add(k);
             }
         });
-        return v;
+        voterIds = List.copyOf(v);
     }
 
     ConfState confState() {
@@ -125,6 +138,7 @@ final class Raft {
         for (long l : cs.learners()) {
             progress.put(l, newProgress(true));
         }
+        membershipChanged();
     }
 
     private Progress newProgress(boolean learner) {
@@ -283,6 +297,9 @@ final class Raft {
     }
 
     private void campaign(Campaign kind) {
+        if (!promotable()) {
+            return;
+        }
         boolean pre = kind == Campaign.PRE_ELECTION;
         long voteTerm;
         if (pre) {
@@ -592,9 +609,11 @@ final class Raft {
 
     /** Advances the commit index to what a quorum of voters has persisted, if that is of this term. */
     boolean maybeCommit() {
-        Map<Long, Long> match = new HashMap<>();
-        progress.forEach((k, p) -> match.put(k, p.match));
-        long index = Quorum.committedIndex(voters(), match);
+        long[] match = new long[voterIds.size()];
+        for (int i = 0; i < match.length; i++) {
+            match[i] = progress.get(voterIds.get(i)).match;
+        }
+        long index = Quorum.committedIndex(match);
         if (index == Long.MAX_VALUE) {
             return false;
         }
@@ -854,6 +873,11 @@ final class Raft {
             }
             case REMOVE_NODE -> progress.remove(cc.nodeId());
             case UPDATE_NODE -> { }
+        }
+        membershipChanged();
+        if ((role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) && !promotable()) {
+            // no longer a voter: an election it started must not make it leader of a group it left
+            becomeFollower(term, NONE);
         }
         if (role == Role.LEADER) {
             if (!promotable()) {

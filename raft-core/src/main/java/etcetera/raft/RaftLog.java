@@ -255,6 +255,10 @@ final class RaftLog {
         return committed > Math.max(applied, firstIndex() - 1);
     }
 
+    boolean hasUnstableEntries() {
+        return !unstable.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return List.copyOf(unstable);
     }

@@ -43,6 +43,11 @@ public final class RawNode {
      * {@link Ready} carries them as entries to persist and as committed entries to apply (applying
      * them again is harmless). Only valid on an empty log.
      *
+     * <p>The driver must persist that first Ready before it starts ticking or exchanging messages,
+     * and a member that restarts without it must bootstrap again: a log holding only a prefix of
+     * the bootstrap entries describes a smaller group that never existed (e.g. member 1 alone),
+     * in which a member could elect itself.
+     *
      * @param voters the initial voters, each with the context the application wants in its entry
      */
     public void bootstrap(Map<Long, byte[]> voters) {
@@ -112,7 +117,7 @@ public final class RawNode {
         }
         RaftLog log = raft.log;
         return !raft.softState().equals(prevSoft) || !raft.hardState().equals(prevHard)
-                || log.unstableSnapshot() != null || !log.unstableEntries().isEmpty()
+                || log.unstableSnapshot() != null || log.hasUnstableEntries()
                 || log.hasNextCommittedEntries() || !raft.msgs.isEmpty() || !raft.readStates.isEmpty();
     }
 

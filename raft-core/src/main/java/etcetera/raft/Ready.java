@@ -9,9 +9,10 @@ import java.util.Optional;
  * <ol>
  *   <li>persist {@link #snapshot()} (if present), then {@link #entries()}, then
  *       {@link #hardState()} (if present) — with an fsync when {@link #mustSync()};</li>
- *   <li>send {@link #messages()} (a leader may send them while it persists: it counts its own
- *       copy of an entry only after {@code advance}; every other role must persist first, since
- *       its votes and acknowledgements promise durability);</li>
+ *   <li>send {@link #messages()}. Those for which {@link #sendableBeforePersisting(Message)} holds
+ *       (a leader's appends, heartbeats, snapshots, ...) may leave while the writes are in progress:
+ *       a leader counts its own copy of an entry only after {@code advance}. All others (votes,
+ *       acknowledgements) promise durability and must leave only after the writes completed;</li>
  *   <li>apply {@link #snapshot()} to the state machine, then {@link #committedEntries()} in
  *       order (calling {@link RawNode#applyConfChange(ConfChange)} for membership changes);</li>
  *   <li>serve the reads in {@link #readStates()} once the applied index reaches theirs.</li>
@@ -30,6 +31,28 @@ import java.util.Optional;
 public record Ready(Optional<SoftState> softState, Optional<HardState> hardState, List<ReadState> readStates,
         List<Entry> entries, Optional<Snapshot> snapshot, List<Entry> committedEntries, List<Message> messages,
         boolean mustSync) {
+
+    /**
+     * Whether {@code message} may be sent before this Ready's writes are durable. True for what a
+     * leader sends (its own durability is accounted for separately); false for votes,
+     * acknowledgements and forwarded requests, which promise that something is on disk.
+     */
+    public static boolean sendableBeforePersisting(Message message) {
+        return switch (message) {
+            case Message.Append a -> true;
+            case Message.Heartbeat h -> true;
+            case Message.InstallSnapshot s -> true;
+            case Message.TimeoutNow t -> true;
+            case Message.ReadIndexResponse r -> true;
+            case Message.AppendResponse r -> false;
+            case Message.Vote v -> false;
+            case Message.VoteResponse r -> false;
+            case Message.HeartbeatResponse r -> false;
+            case Message.ReadIndex r -> false;
+            case Message.Propose p -> false;
+            case Message.TransferLeader t -> false;
+        };
+    }
 
     public Ready {
         readStates = List.copyOf(readStates);

@@ -116,7 +116,8 @@ class ScenarioTest {
             switch (w[0]) {
                 case "cluster" -> {
                     cluster(w);
-                    stabilize(1000); // persist and apply the bootstrap entries
+                    stabilize(1000); // apply the bootstrap entries
+                    nodes.values().forEach(n -> lastSoft.put(n.id, n.raft().softState()));
                     out = new StringBuilder();
                 }
                 case "tick" -> {
@@ -210,6 +211,11 @@ class ScenarioTest {
             return new RaftOptions(id, base.electionTicks(), base.heartbeatTicks(), 0, base.preVote(),
                     base.checkQuorum(), base.maxSizePerMsg(), base.maxInflightMsgs(), base.maxUncommittedEntriesSize(),
                     base.maxCommittedSizePerReady(), false);
+        }
+
+        /** The member with {@code id}, for tests that drive scenarios from Java. */
+        SimNode member(long id) {
+            return node(Long.toString(id));
         }
 
         private SimNode node(String id) {

@@ -52,6 +52,10 @@ final class SimNode {
         java.util.Map<Long, byte[]> ctx = new java.util.TreeMap<>();
         voters.forEach(v -> ctx.put(v, new byte[0]));
         n.node.bootstrap(ctx);
+        // as the contract asks: the bootstrap entries are durable before the member talks to anyone
+        n.handleReady(m -> {
+            throw new AssertionError("bootstrap sends nothing: " + m);
+        });
         return n;
     }
 
@@ -72,6 +76,7 @@ final class SimNode {
     void crash() {
         up = false;
         node = null;
+        inFlight = null;
     }
 
     void restart() {
@@ -81,17 +86,50 @@ final class SimNode {
 
     /** Handles one Ready if there is one: persist, send (through {@code out}), apply, advance. */
     boolean handleReady(Consumer<Message> out) {
-        if (!up || !node.hasReady()) {
+        return handleReady(out, false);
+    }
+
+    /**
+     * Handles one Ready as a pipelining driver does: messages that may leave before the writes
+     * are sent first; with {@code crashWhilePersisting} the member then dies before anything of
+     * this Ready reaches its storage.
+     */
+    boolean handleReady(Consumer<Message> out, boolean crashWhilePersisting) {
+        if (!beginReady(out)) {
             return false;
         }
-        Ready rd = node.ready();
+        if (crashWhilePersisting) {
+            crash();
+        } else {
+            finishReady(out);
+        }
+        return true;
+    }
+
+    /** The Ready whose writes are in progress (between {@link #beginReady} and {@link #finishReady}), or null. */
+    Ready inFlight;
+
+    /** Takes the next Ready and sends what may leave before its writes; false if there is none. */
+    boolean beginReady(Consumer<Message> out) {
+        if (!up || inFlight != null || !node.hasReady()) {
+            return false;
+        }
+        inFlight = node.ready();
+        inFlight.messages().stream().filter(Ready::sendableBeforePersisting).forEach(out);
+        return true;
+    }
+
+    /** Completes the Ready in flight: persist, send the rest, apply, advance. */
+    void finishReady(Consumer<Message> out) {
+        Ready rd = inFlight;
+        inFlight = null;
         rd.snapshot().ifPresent(storage::applySnapshot);
         storage.append(rd.entries());
         if (!rd.entries().isEmpty()) {
             observer.persisted(this, rd.entries());
         }
         rd.hardState().ifPresent(storage::setHardState);
-        rd.messages().forEach(out);
+        rd.messages().stream().filter(m -> !Ready.sendableBeforePersisting(m)).forEach(out);
         rd.snapshot().ifPresent(s -> {
             appliedIndex = s.index();
             stateHash = ByteBuffer.wrap(s.data()).getLong();
@@ -117,7 +155,6 @@ final class SimNode {
             observer.readState(this, rs);
         }
         node.advance(rd);
-        return true;
     }
 
     /** Takes an application snapshot at the applied index and compacts the log, keeping {@code keep} entries. */

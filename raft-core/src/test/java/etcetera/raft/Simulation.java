@@ -22,10 +22,10 @@ final class Simulation implements SimNode.Observer {
 
     /** What a run may do, and how often (probabilities per tick). */
     record Faults(double drop, double duplicate, int maxDelay, double partition, double crash, double propose,
-            double read, double transfer, double snapshot, long maxSizePerMsg) {
-        static final Faults DEFAULT = new Faults(0.1, 0.05, 3, 0.01, 0.005, 0.3, 0.05, 0.005, 0.02, 64);
+            double read, double transfer, double snapshot, double confChange, long maxSizePerMsg) {
+        static final Faults DEFAULT = new Faults(0.1, 0.05, 3, 0.01, 0.005, 0.3, 0.05, 0.005, 0.02, 0.01, 64);
         /** Harsher: frequent crashes and partitions, one entry per append (exposes commit-rule bugs fast). */
-        static final Faults HARSH = new Faults(0.2, 0.05, 4, 0.05, 0.03, 0.5, 0.05, 0.01, 0.01, 1);
+        static final Faults HARSH = new Faults(0.2, 0.05, 4, 0.05, 0.03, 0.5, 0.05, 0.01, 0.01, 0.01, 1);
     }
 
     private record InFlight(long deliverAt, long seq, Message message) {
@@ -38,6 +38,7 @@ final class Simulation implements SimNode.Observer {
     }
 
     final long seed;
+    private final int size;
     private final SplittableRandom random;
     final Map<Long, SimNode> nodes = new TreeMap<>();
     private final List<InFlight> network = new ArrayList<>();
@@ -47,6 +48,11 @@ final class Simulation implements SimNode.Observer {
     /** Member id → partition group; members in different groups cannot talk. */
     private final Map<Long, Integer> group = new HashMap<>();
     private boolean faultsOn = true;
+    private long nextExtra;
+    private byte[] marker = new byte[0];
+    private long markerIndex;
+    /** Members whose removal some member has applied; they stay up (and may try to disrupt) but are no longer checked. */
+    private final Set<Long> removed = new HashSet<>();
 
     // invariant bookkeeping
     private final Map<Long, Long> leaderOfTerm = new HashMap<>();
@@ -65,19 +71,61 @@ final class Simulation implements SimNode.Observer {
 
     Simulation(int size, long seed, Faults faults) {
         this.seed = seed;
+        this.size = size;
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         List<Long> ids = new ArrayList<>();
         for (long i = 1; i <= size; i++) {
             ids.add(i);
         }
-        RaftOptions opts = RaftOptions.defaults(1).withMaxSizePerMsg(faults.maxSizePerMsg()).withMaxInflightMsgs(8);
         for (long id : ids) {
-            RaftOptions o = new RaftOptions(id, opts.electionTicks(), opts.heartbeatTicks(), 0, opts.preVote(),
-                    opts.checkQuorum(), opts.maxSizePerMsg(), opts.maxInflightMsgs(), opts.maxUncommittedEntriesSize(),
-                    opts.maxCommittedSizePerReady(), false);
-            nodes.put(id, SimNode.bootstrapped(id, ids, o, random.nextLong(), this));
+            nodes.put(id, SimNode.bootstrapped(id, ids, options(id), random.nextLong(), this));
             group.put(id, 0);
+        }
+        nextExtra = size + 1;
+    }
+
+    private RaftOptions options(long id) {
+        RaftOptions opts = RaftOptions.defaults(1).withMaxSizePerMsg(faults.maxSizePerMsg()).withMaxInflightMsgs(8);
+        return new RaftOptions(id, opts.electionTicks(), opts.heartbeatTicks(), 0, opts.preVote(), opts.checkQuorum(),
+                opts.maxSizePerMsg(), opts.maxInflightMsgs(), opts.maxUncommittedEntriesSize(),
+                opts.maxCommittedSizePerReady(), false);
+    }
+
+    /**
+     * Changes membership one step at a time, keeping between {@code size} and {@code size+1}
+     * voters: a fresh member joins as a learner and is promoted; with one voter too many, a random
+     * voter — possibly the leader itself — is removed. Ids are never reused, as in etcd.
+     */
+    private void changeMembership() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        ConfState cs = leader.raft().confState();
+        ConfChange cc;
+        if (!cs.learners().isEmpty()) {
+            cc = new ConfChange(0, ConfChange.Type.ADD_NODE, cs.learners().getFirst(), null);
+        } else if (cs.voters().size() > size) {
+            cc = new ConfChange(0, ConfChange.Type.REMOVE_NODE, cs.voters().get(random.nextInt(cs.voters().size())),
+                    null);
+        } else {
+            long extra = nextExtra++;
+            nodes.put(extra, new SimNode(extra, new MemoryRaftStorage(), options(extra), random.nextLong(), this));
+            group.put(extra, 0);
+            cc = new ConfChange(0, ConfChange.Type.ADD_LEARNER_NODE, extra, null);
+        }
+        if (leader.node.proposeConfChange(cc) == StepOutcome.ACCEPTED) {
+            count("conf-change " + cc.type());
+        }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("raft.sim.trace");
+
+    /** With {@code -Draft.sim.trace=true}, prints every event of a (replayed) run. */
+    private void trace(String event) {
+        if (TRACE) {
+            System.out.println("t" + now + " " + event);
         }
     }
 
@@ -113,6 +161,8 @@ final class Simulation implements SimNode.Observer {
         });
         group.replaceAll((k, v) -> 0);
         byte[] marker = ("heal-" + now).getBytes();
+        this.marker = marker;
+        markerIndex = 0;
         boolean proposed = false;
         for (int i = 0; i < bound; i++) {
             step();
@@ -125,8 +175,10 @@ final class Simulation implements SimNode.Observer {
                 leader.node.propose(marker);
                 proposed = true;
             }
-            if (nodes.values().stream().allMatch(n -> n.appliedEntries.stream()
-                    .anyMatch(e -> Arrays.equals(e.data(), marker)))) {
+            ConfState cs = leader.raft().confState();
+            if (markerIndex > 0 && nodes.values().stream()
+                    .filter(n -> cs.voters().contains(n.id) || cs.learners().contains(n.id))
+                    .allMatch(n -> n.appliedIndex >= markerIndex)) {
                 count("heals");
                 return;
             }
@@ -171,6 +223,7 @@ final class Simulation implements SimNode.Observer {
         if (random.nextDouble() < faults.crash()) {
             SimNode n = pick();
             if (n.up) {
+                trace("crash " + n.id);
                 n.crash();
                 network.removeIf(f -> {
                     if (f.message().to() == n.id) {
@@ -181,12 +234,14 @@ final class Simulation implements SimNode.Observer {
                 });
                 count("crash");
             } else {
+                trace("restart " + n.id);
                 n.restart();
                 count("restart");
             }
         }
         for (SimNode n : nodes.values()) {
             if (!n.up && random.nextDouble() < 0.05) {
+                trace("restart " + n.id + " last=" + n.storage.lastIndex() + " hs=" + n.storage.hardState());
                 n.restart();
                 count("restart");
             }
@@ -216,9 +271,12 @@ final class Simulation implements SimNode.Observer {
         }
         if (faultsOn && random.nextDouble() < faults.transfer()) {
             SimNode n = pick();
-            if (n.up) {
-                n.node.transferLeader(pick().id);
+            if (n.up && n.node.transferLeader(pick().id) == StepOutcome.ACCEPTED) {
+                count("transfers");
             }
+        }
+        if (random.nextDouble() < faults.confChange()) {
+            changeMembership();
         }
         if (random.nextDouble() < faults.snapshot()) {
             SimNode n = pick();
@@ -233,12 +291,33 @@ final class Simulation implements SimNode.Observer {
         for (int round = 0; round < 50; round++) {
             boolean any = false;
             for (SimNode n : nodes.values()) {
-                if (n.up && injectUnsafeCommit) {
-                    n.raft().unsafeCommitAnyTerm = true;
+                if (n.up) {
+                    n.raft().unsafeCommitAnyTerm = injectUnsafeCommit;
                 }
-                while (n.handleReady(this::send)) {
+                // writes take a while: a member keeps receiving messages while a Ready is being
+                // persisted, and may die before the write lands
+                if (n.inFlight != null) {
                     any = true;
+                    if (faultsOn && random.nextDouble() < faults.crash() / 4) {
+                        trace("crash while persisting " + n.id);
+                        n.crash();
+                        count("crash while persisting");
+                        continue;
+                    }
+                    if (faultsOn && random.nextInt(3) == 0) {
+                        continue; // still writing
+                    }
+                    Ready rd = n.inFlight;
+                    n.finishReady(this::send);
+                    trace("persisted " + n.id + " entries=" + rd.entries().stream().map(e -> e.index() + "/" + e.term())
+                            .toList() + " hs=" + rd.hardState().map(Object::toString).orElse("-") + " snap="
+                            + rd.snapshot().map(x -> x.index() + "/" + x.term()).orElse("-") + " applied="
+                            + rd.committedEntries().stream().map(e -> e.index() + "/" + e.term()).toList()
+                            + " role=" + n.raft().role + " term=" + n.raft().term);
                     checkNode(n);
+                }
+                if (n.beginReady(this::send)) {
+                    any = true;
                 }
             }
             List<InFlight> due = new ArrayList<>();
@@ -260,9 +339,11 @@ final class Simulation implements SimNode.Observer {
                     lost(f.message());
                     continue;
                 }
+                trace("deliver " + ScenarioTest.format(f.message()));
                 to.node.step(f.message());
                 any = true;
                 if (f.message() instanceof Message.InstallSnapshot s) {
+                    count("snapshots delivered");
                     // the driver reports the transfer's outcome back to the leader
                     SimNode from = nodes.get(s.from());
                     if (from.up) {
@@ -300,6 +381,9 @@ final class Simulation implements SimNode.Observer {
 
     /** The transport tells the leader when a snapshot could not be delivered, as a real driver would. */
     private void lost(Message m) {
+        if (m instanceof Message.Append a && nodes.get(a.from()).up && random.nextBoolean()) {
+            nodes.get(a.from()).node.reportUnreachable(a.to());
+        }
         if (m instanceof Message.InstallSnapshot s) {
             SimNode from = nodes.get(s.from());
             if (from.up) {
@@ -320,6 +404,7 @@ final class Simulation implements SimNode.Observer {
                         + where());
             }
             if (checkedLeaders.add(n.id + "/" + r.term)) {
+                count("leaders");
                 checkLeaderCompleteness(n);
             }
         }
@@ -364,6 +449,15 @@ final class Simulation implements SimNode.Observer {
         }
         maxApplied = Math.max(maxApplied, e.index());
         count("applied");
+        if (markerIndex == 0 && Arrays.equals(e.data(), marker)) {
+            markerIndex = e.index();
+        }
+        if (e.type() == EntryType.CONF_CHANGE) {
+            ConfChange cc = ConfChange.decode(e.data());
+            if (cc.type() == ConfChange.Type.REMOVE_NODE) {
+                removed.add(cc.nodeId());
+            }
+        }
     }
 
     @Override

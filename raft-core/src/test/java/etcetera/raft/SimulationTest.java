@@ -1,93 +1,94 @@
 package etcetera.raft;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the deterministic simulation over many seeds. Replay one seed with
- * {@code -Draft.sim.seed=N}; change the number of seeds with {@code -Draft.sim.seeds=N} and the
- * length of each run with {@code -Draft.sim.rounds=N} (a soak: {@code -Draft.sim.seeds=2000
- * -Draft.sim.rounds=50}).
+ * Runs the deterministic simulation over many seeds. A failure prints the command that replays
+ * it ({@code -Dtest=SimulationTest#<test> -Draft.sim.seed=N}); {@code -Draft.sim.seeds=N} and
+ * {@code -Draft.sim.rounds=N} change how many seeds run and how many chaos/heal rounds each
+ * has, {@code -Draft.sim.offset=N} shifts the seeds to unexplored ones (a soak:
+ * {@code -Draft.sim.seeds=5000 -Draft.sim.rounds=20 -Draft.sim.offset=100000}).
  */
 class SimulationTest {
 
     private static final int SEEDS = Integer.getInteger("raft.sim.seeds", 300);
     private static final int ROUNDS = Integer.getInteger("raft.sim.rounds", 6);
     private static final Long ONE_SEED = Long.getLong("raft.sim.seed");
+    /** Added to every test's first seed, to explore seeds the default run does not cover. */
+    private static final long SEED_OFFSET = Long.getLong("raft.sim.offset", 0);
 
-    private static void run(int size, long seed) {
-        Simulation sim = new Simulation(size, seed, Simulation.Faults.DEFAULT);
+    /** A deliberately broken rule, injected through a test-only hook. */
+    private enum Bug { NONE, COMMIT_EARLIER_TERM_BY_COUNTING }
+
+    private static Simulation run(String test, int size, long seed, Simulation.Faults faults, Bug bug) {
+        Simulation sim = new Simulation(size, seed, faults);
+        sim.injectUnsafeCommit = bug == Bug.COMMIT_EARLIER_TERM_BY_COUNTING;
         try {
-            for (int round = 0; round < ROUNDS; round++) {
-                sim.chaos(400);
-                sim.healAndCheckLiveness(400);
-            }
-        } catch (AssertionError | RuntimeException e) {
-            System.out.println("FAILED simulation size=" + size + " seed=" + seed
-                    + " (replay: -Draft.sim.seed=" + seed + ")");
-            throw e;
-        }
-    }
-
-    private static void runMany(int size, long base) {
-        if (ONE_SEED != null) {
-            System.out.println("replaying seed " + ONE_SEED);
-            run(size, ONE_SEED);
-            return;
-        }
-        for (int i = 0; i < SEEDS; i++) {
-            run(size, base + i);
-        }
-        System.out.println("simulated " + SEEDS + " seeds from " + base + " with " + size + " members");
-        Simulation sample = new Simulation(size, base, Simulation.Faults.DEFAULT);
-        sample.chaos(400);
-        sample.healAndCheckLiveness(400);
-        System.out.println("sample run (seed " + base + "): " + sample.counters);
-    }
-
-    @Test
-    void threeMembersStaySafeAndLiveUnderFaults() {
-        runMany(3, 1_000);
-    }
-
-    @Test
-    void fiveMembersStaySafeAndLiveUnderFaults() {
-        runMany(5, 5_000);
-    }
-
-    @Test
-    void simulatorCatchesCommittingEarlierTermEntriesByCounting() {
-        // the Figure 8 bug: the invariant checks must notice it on some seed
-        int caught = 0;
-        for (long seed = 0; seed < 500 && caught == 0; seed++) {
-            Simulation sim = new Simulation(3, seed, Simulation.Faults.HARSH);
-            sim.injectUnsafeCommit = true;
-            try {
-                for (int round = 0; round < 4; round++) {
-                    sim.chaos(400);
-                    sim.healAndCheckLiveness(400);
-                }
-            } catch (AssertionError e) {
-                if (e.getMessage().contains("no progress")) {
-                    throw e;
-                }
-                System.out.println("injected bug caught with seed " + seed + ": " + e.getMessage());
-                caught++;
-            }
-        }
-        assertTrue(caught > 0, "the injected bug went unnoticed");
-    }
-
-    @Test
-    void harshFaultsStaySafe() {
-        for (long seed = 0; seed < SEEDS / 4; seed++) {
-            Simulation sim = new Simulation(3, 9_000 + seed, Simulation.Faults.HARSH);
             for (int round = 0; round < ROUNDS; round++) {
                 sim.chaos(400);
                 sim.healAndCheckLiveness(600);
             }
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println("FAILED simulation of " + size + " members, seed " + seed + "; replay with: mvn -o -pl "
+                    + "raft-core test -Dtest=SimulationTest#" + test + " -Draft.sim.seed=" + seed);
+            throw e;
         }
+        return sim;
+    }
+
+    private static void runMany(String test, int size, long base, int seeds, Simulation.Faults faults) {
+        if (ONE_SEED != null) {
+            System.out.println("replaying seed " + ONE_SEED);
+            run(test, size, ONE_SEED, faults, Bug.NONE);
+            return;
+        }
+        base += SEED_OFFSET;
+        Map<String, Integer> totals = new TreeMap<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < seeds; i++) {
+            run(test, size, base + i, faults, Bug.NONE).counters.forEach((k, v) -> totals.merge(k, v, Integer::sum));
+        }
+        System.out.println(test + ": " + seeds + " seeds (" + base + ".." + (base + seeds - 1) + ") x " + ROUNDS
+                + " rounds with " + size + " members in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + totals);
+    }
+
+    @Test
+    void threeMembersStaySafeAndLiveUnderFaults() {
+        runMany("threeMembersStaySafeAndLiveUnderFaults", 3, 1_000, SEEDS, Simulation.Faults.DEFAULT);
+    }
+
+    @Test
+    void fiveMembersStaySafeAndLiveUnderFaults() {
+        runMany("fiveMembersStaySafeAndLiveUnderFaults", 5, 5_000, SEEDS, Simulation.Faults.DEFAULT);
+    }
+
+    @Test
+    void harshFaultsStaySafe() {
+        runMany("harshFaultsStaySafe", 3, 9_000, Math.max(1, SEEDS / 4), Simulation.Faults.HARSH);
+    }
+
+    private static void assertCaught(String test, Bug bug) {
+        for (long seed = 0; seed < 1_000; seed++) {
+            try {
+                run(test, 3, seed, Simulation.Faults.HARSH, bug);
+            } catch (AssertionError e) {
+                assertTrue(!e.getMessage().contains("no progress"), e.getMessage());
+                System.out.println("injected " + bug + " caught with seed " + seed + ": " + e.getMessage());
+                return;
+            }
+        }
+        throw new AssertionError("the injected " + bug + " went unnoticed in 1000 seeds");
+    }
+
+    @Test
+    void simulatorCatchesCommittingEarlierTermEntriesByCounting() {
+        // the Figure 8 bug
+        assertCaught("simulatorCatchesCommittingEarlierTermEntriesByCounting", Bug.COMMIT_EARLIER_TERM_BY_COUNTING);
     }
 
     @Test
@@ -96,7 +97,7 @@ class SimulationTest {
         Simulation b = new Simulation(3, 42, Simulation.Faults.DEFAULT);
         a.chaos(300);
         b.chaos(300);
-        org.junit.jupiter.api.Assertions.assertEquals(a.describe(), b.describe());
-        org.junit.jupiter.api.Assertions.assertEquals(a.counters, b.counters);
+        assertEquals(a.describe(), b.describe());
+        assertEquals(a.counters, b.counters);
     }
 }
