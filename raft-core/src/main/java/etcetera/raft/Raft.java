@@ -64,11 +64,13 @@ final class Raft {
         restoreConfState(init.confState());
         HardState hs = init.hardState();
         if (!hs.equals(HardState.EMPTY)) {
-            if (hs.commit() < log.committed || hs.commit() > log.lastIndex()) {
-                throw new IllegalStateException("hard state commit " + hs.commit() + " outside [" + log.committed + ","
-                        + log.lastIndex() + "]");
+            if (hs.commit() > log.lastIndex()) {
+                throw new IllegalStateException("hard state commit " + hs.commit() + " beyond the last index "
+                        + log.lastIndex() + ": the log lost entries that were committed");
             }
-            log.committed = hs.commit();
+            // a commit below the log's start is an older hard state (a torn write after a snapshot):
+            // the snapshot itself proves everything it covers was committed
+            log.committed = Math.max(log.committed, hs.commit());
             term = hs.term();
             vote = hs.vote();
         }

@@ -300,7 +300,7 @@ final class Simulation implements SimNode.Observer {
                     any = true;
                     if (faultsOn && random.nextDouble() < faults.crash() / 4) {
                         trace("crash while persisting " + n.id);
-                        n.crash();
+                        n.crashDuringWrite(random.nextDouble());
                         count("crash while persisting");
                         continue;
                     }
