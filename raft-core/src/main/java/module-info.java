@@ -6,5 +6,5 @@ module etcetera.raft {
     requires etcetera.api;
 
     exports etcetera.raft;
-    // exports etcetera.raft.wal;  (added back when the WAL lands)
+    exports etcetera.raft.wal;
 }
