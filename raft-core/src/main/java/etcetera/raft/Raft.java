@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -603,7 +604,7 @@ final class Raft {
         }
     }
 
-    private static Map<Long, Boolean> asVotes(java.util.Set<Long> acks) {
+    private static Map<Long, Boolean> asVotes(Set<Long> acks) {
         Map<Long, Boolean> m = new HashMap<>();
         acks.forEach(a -> m.put(a, true));
         return m;

@@ -3,6 +3,7 @@ package etcetera.raft;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -177,7 +178,7 @@ public final class RawNode {
 
     /** A snapshot of the current state. */
     public Status status() {
-        Map<Long, Status.ProgressView> prs = new java.util.TreeMap<>();
+        Map<Long, Status.ProgressView> prs = new TreeMap<>();
         if (raft.role == Role.LEADER) {
             raft.progress.forEach((k, p) -> prs.put(k,
                     new Status.ProgressView(p.match, p.next, p.state, p.learner, p.recentActive)));

@@ -1,6 +1,8 @@
 package etcetera.raft;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A consistent view of one member's Raft state, for the driver's status endpoints and tests.
@@ -28,6 +30,6 @@ public record Status(long id, HardState hardState, SoftState softState, long app
     }
 
     public Status {
-        progress = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(progress));
+        progress = Collections.unmodifiableMap(new TreeMap<>(progress));
     }
 }
