@@ -116,7 +116,7 @@ class EtcdctlCompatibilityIT {
     @Test
     void txnInInteractiveFormAndCompaction() {
         both("put", "tk", "v1");
-        String txn = "value(\"tk\") = \"v1\"\n\nput tk v2\n\nget tk\n\n";
+        String txn = "value(\"tk\") = \"v1\"\n\nput tk v2\nget tk\n\nget nothing\n\n";
         assertEquals("SUCCESS\n\nOK\n\ntk\nv2\n", bothWithInput(txn, "txn").stdout());
         String failing = "mod(\"tk\") < \"2\"\n\nput tk v3\n\nget tk\n\n";
         assertEquals("FAILURE\n\ntk\nv2\n", bothWithInput(failing, "txn").stdout());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -64,11 +65,13 @@ final class Raft {
         restoreConfState(init.confState());
         HardState hs = init.hardState();
         if (!hs.equals(HardState.EMPTY)) {
-            if (hs.commit() < log.committed || hs.commit() > log.lastIndex()) {
-                throw new IllegalStateException("hard state commit " + hs.commit() + " outside [" + log.committed + ","
-                        + log.lastIndex() + "]");
+            if (hs.commit() > log.lastIndex()) {
+                throw new IllegalStateException("hard state commit " + hs.commit() + " beyond the last index "
+                        + log.lastIndex() + ": the log lost entries that were committed");
             }
-            log.committed = hs.commit();
+            // a commit below the log's start is an older hard state (a torn write after a snapshot):
+            // the snapshot itself proves everything it covers was committed
+            log.committed = Math.max(log.committed, hs.commit());
             term = hs.term();
             vote = hs.vote();
         }
@@ -601,7 +604,7 @@ final class Raft {
         }
     }
 
-    private static Map<Long, Boolean> asVotes(java.util.Set<Long> acks) {
+    private static Map<Long, Boolean> asVotes(Set<Long> acks) {
         Map<Long, Boolean> m = new HashMap<>();
         acks.forEach(a -> m.put(a, true));
         return m;

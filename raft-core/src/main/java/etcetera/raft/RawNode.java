@@ -1,9 +1,9 @@
 package etcetera.raft;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,6 +15,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Not thread-safe: one thread (the driver's node loop) owns it and its storage.
  * At most one {@link Ready} may be outstanding: call {@code advance} before the next {@code ready}.
+ * While a Ready's writes are in progress the driver may keep calling {@code tick}, {@code step}
+ * and the request methods; what they produce comes out in the next Ready.
  */
 public final class RawNode {
 
@@ -176,7 +178,7 @@ public final class RawNode {
 
     /** A snapshot of the current state. */
     public Status status() {
-        Map<Long, Status.ProgressView> prs = new LinkedHashMap<>();
+        Map<Long, Status.ProgressView> prs = new TreeMap<>();
         if (raft.role == Role.LEADER) {
             raft.progress.forEach((k, p) -> prs.put(k,
                     new Status.ProgressView(p.match, p.next, p.state, p.learner, p.recentActive)));

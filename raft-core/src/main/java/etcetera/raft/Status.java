@@ -1,6 +1,8 @@
 package etcetera.raft;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A consistent view of one member's Raft state, for the driver's status endpoints and tests.
@@ -10,7 +12,7 @@ import java.util.Map;
  * @param softState its leader and role
  * @param applied the last index the application acknowledged applying
  * @param leadTransferee the member leadership is being handed to, {@code 0} if none
- * @param progress when leading: each member's replication progress; empty otherwise
+ * @param progress when leading: each member's replication progress, by id; empty otherwise
  */
 public record Status(long id, HardState hardState, SoftState softState, long applied, long leadTransferee,
         Map<Long, ProgressView> progress) {
@@ -28,6 +30,6 @@ public record Status(long id, HardState hardState, SoftState softState, long app
     }
 
     public Status {
-        progress = Map.copyOf(progress);
+        progress = Collections.unmodifiableMap(new TreeMap<>(progress));
     }
 }

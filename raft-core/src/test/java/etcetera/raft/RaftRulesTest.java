@@ -243,4 +243,65 @@ class RaftRulesTest {
         assertEquals(Role.FOLLOWER, n.status().softState().role());
         assertEquals(1, n.status().hardState().term());
     }
+
+    private static List<Message> drainMessages(RawNode n, MemoryRaftStorage storage) {
+        List<Message> sent = new java.util.ArrayList<>();
+        while (n.hasReady()) {
+            Ready rd = n.ready();
+            storage.append(rd.entries());
+            rd.hardState().ifPresent(storage::setHardState);
+            sent.addAll(rd.messages());
+            n.advance(rd);
+        }
+        return sent;
+    }
+
+    @Test
+    void aReplicatingFollowerGetsNoMoreThanTheInflightWindow() {
+        MemoryRaftStorage storage = new MemoryRaftStorage();
+        RawNode leader = new RawNode(RaftOptions.defaults(1).withMaxInflightMsgs(2), storage, new SplittableRandom(1));
+        leader.bootstrap(Map.of(1L, new byte[0], 2L, new byte[0]));
+        drain(leader, storage);
+        leader.campaign();
+        leader.step(new Message.VoteResponse(2, 1, 2, true, false));
+        leader.step(new Message.VoteResponse(2, 1, 2, false, false));
+        drainMessages(leader, storage);
+        // 2 acknowledges everything so far: the leader switches it to pipelined replication
+        leader.step(new Message.AppendResponse(2, 1, 2, storage.lastIndex(), false, 0, 0));
+        drainMessages(leader, storage);
+        assertEquals(ProgressState.REPLICATE, leader.status().progress().get(2L).state());
+
+        List<Message> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(StepOutcome.ACCEPTED, leader.propose(new byte[] {(byte) i}));
+            sent.addAll(drainMessages(leader, storage));
+        }
+        assertEquals(2, sent.stream().filter(m -> m instanceof Message.Append a && !a.entries().isEmpty()).count(),
+                "two appends in flight, the rest waits: " + sent);
+
+        // an acknowledgement of the first frees the window and the leader streams on
+        Message.Append first = (Message.Append) sent.getFirst();
+        leader.step(new Message.AppendResponse(2, 1, 2, first.entries().getLast().index(), false, 0, 0));
+        List<Message> more = drainMessages(leader, storage);
+        assertEquals(1, more.stream().filter(m -> m instanceof Message.Append a && !a.entries().isEmpty()).count(),
+                more.toString());
+    }
+
+    @Test
+    void aRejectionSkipsTheFollowersWholeConflictingTerm() {
+        // leader log: terms 1,1,1,4,4,4 (indexes 1-6); follower has 1,1,1,2,2,2,2,2 — it rejects the
+        // probe at 6 and its hint lets the leader jump straight to index 3, the last possible match
+        MemoryRaftStorage storage = storageWithLog(4, 1, 1, 1, 4, 4, 4);
+        RawNode follower = node(2, storageWithLog(3, 1, 1, 1, 2, 2, 2, 2, 2));
+        follower.step(new Message.Append(1, 2, 4, 4, 6, List.of(), 0));
+        Ready rd = follower.ready();
+        Message.AppendResponse reject = (Message.AppendResponse) rd.messages().getFirst();
+        assertTrue(reject.reject());
+        assertEquals(6, reject.index());
+        assertEquals(6, reject.rejectHint(), "the highest index whose term is at most 4");
+        assertEquals(2, reject.hintTerm());
+        RawNode probe = node(1, storage);
+        assertEquals(3, probe.raft().log.findConflictByTerm(reject.rejectHint(), reject.hintTerm()),
+                "the leader skips every index of term 2 it does not have");
+    }
 }

@@ -119,6 +119,31 @@ final class SimNode {
         return true;
     }
 
+    /**
+     * Dies while the Ready in flight is being written. Like a WAL after a torn write, storage
+     * keeps a prefix of what was written (snapshot, then entries, then hard state), of a length
+     * chosen by {@code keep} (a fraction in [0, 1]); nothing that needed the write was sent.
+     */
+    void crashDuringWrite(double keep) {
+        Ready rd = inFlight;
+        int items = (rd.snapshot().isPresent() ? 1 : 0) + rd.entries().size() + (rd.hardState().isPresent() ? 1 : 0);
+        int kept = (int) Math.floor(keep * (items + 1));
+        int written = 0;
+        if (rd.snapshot().isPresent() && written < kept) {
+            storage.applySnapshot(rd.snapshot().get());
+            written++;
+        }
+        int entries = Math.min(rd.entries().size(), kept - written);
+        if (entries > 0) {
+            storage.append(rd.entries().subList(0, entries));
+            written += entries;
+        }
+        if (rd.hardState().isPresent() && written < kept) {
+            storage.setHardState(rd.hardState().get());
+        }
+        crash();
+    }
+
     /** Completes the Ready in flight: persist, send the rest, apply, advance. */
     void finishReady(Consumer<Message> out) {
         Ready rd = inFlight;

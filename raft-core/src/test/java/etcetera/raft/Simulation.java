@@ -163,17 +163,20 @@ final class Simulation implements SimNode.Observer {
         byte[] marker = ("heal-" + now).getBytes();
         this.marker = marker;
         markerIndex = 0;
-        boolean proposed = false;
+        String acceptedBy = "";
         for (int i = 0; i < bound; i++) {
             step();
             SimNode leader = currentLeader();
             if (leader == null) {
                 continue;
             }
-            if (!proposed || i % 30 == 0) {
-                // re-propose occasionally: a proposal can be lost to a leader change right after the heal
-                leader.node.propose(marker);
-                proposed = true;
+            String current = leader.id + "/" + leader.raft().term;
+            if (markerIndex == 0 && !current.equals(acceptedBy)) {
+                // propose once per leadership: with a reliable network an accepted proposal must commit,
+                // unless leadership changes (then it may be lost and is proposed again)
+                if (leader.node.propose(marker) == StepOutcome.ACCEPTED) {
+                    acceptedBy = current;
+                }
             }
             ConfState cs = leader.raft().confState();
             if (markerIndex > 0 && nodes.values().stream()
@@ -300,7 +303,7 @@ final class Simulation implements SimNode.Observer {
                     any = true;
                     if (faultsOn && random.nextDouble() < faults.crash() / 4) {
                         trace("crash while persisting " + n.id);
-                        n.crash();
+                        n.crashDuringWrite(random.nextDouble());
                         count("crash while persisting");
                         continue;
                     }

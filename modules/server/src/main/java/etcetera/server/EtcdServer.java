@@ -24,6 +24,8 @@ import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.mvcc.AutoCompaction;
+import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
@@ -65,7 +67,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -100,6 +106,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     private final List<Server> grpcServers = new ArrayList<>();
     private final List<InetSocketAddress> boundClientAddresses = new ArrayList<>();
     private final long quotaBytes;
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
+    private AutoCloseable autoCompaction = () -> { };
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
             SingleMemberNode node) {
@@ -154,8 +163,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
             LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex());
         }
         long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
-        EtcdServer[] self = new EtcdServer[1];
-        Applier applier = new Applier(store, revision -> self[0].header(revision), Leases.none());
+        long headerTerm = term;
+        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none());
         KvStateMachine stateMachine = new KvStateMachine(store, applier);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
@@ -163,11 +172,11 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         }
         SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node);
-        self[0] = server;
         if (backend.size() > server.quotaBytes) {
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
         node.start();
+        server.startAutoCompaction();
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
         LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
@@ -225,6 +234,34 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
                 }
             }
         }
+    }
+
+    /** Runs {@code --auto-compaction-mode}/{@code --auto-compaction-retention}: compactions go through the log like a client's. */
+    private void startAutoCompaction() {
+        AutoCompaction policy = switch (config.cluster().autoCompaction()) {
+            case ServerConfig.AutoCompaction.Disabled disabled -> null;
+            case ServerConfig.AutoCompaction.Periodic periodic -> new AutoCompaction.Periodic(periodic.retention());
+            case ServerConfig.AutoCompaction.Revision revision -> new AutoCompaction.ByRevision(revision.retainedRevisions());
+        };
+        if (policy == null) {
+            return;
+        }
+        AutoCompactor compactor = AutoCompactor.create(policy, InstantSource.system(), store::currentRevision, revision -> {
+            try {
+                compact(CompactionRequest.newBuilder().setRevision(revision).build()).get(30, TimeUnit.SECONDS);
+                System.getLogger("compactor").log(Level.INFO, "completed auto compaction revision=" + revision);
+                return true;
+            } catch (ExecutionException e) {
+                return e.getCause() instanceof EtcdException etcd && etcd.error() == EtcdError.COMPACTED;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        autoCompaction = compactor.start(timers);
+        LOG.log(Level.INFO, "auto compaction enabled policy=" + policy);
     }
 
     /** The addresses the client listeners are bound to (useful with port 0). */
@@ -303,11 +340,15 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     // ---- Maintenance and cluster ----------------------------------------------------------
 
     ResponseHeader header(long revision) {
+        return header(identity, node.term(), revision);
+    }
+
+    private static ResponseHeader header(MemberIdentity identity, long term, long revision) {
         return ResponseHeader.newBuilder()
                 .setClusterId(identity.clusterId())
                 .setMemberId(identity.memberId())
                 .setRevision(revision)
-                .setRaftTerm(node.term())
+                .setRaftTerm(term)
                 .build();
     }
 
@@ -411,6 +452,12 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
                 grpc.shutdownNow();
             }
         }
+        try {
+            autoCompaction.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping auto compaction failed: " + e);
+        }
+        timers.shutdownNow();
         node.close();
         workers.shutdownNow();
         store.close();

@@ -1,21 +1,45 @@
 /**
- * The pure-Java storage engine: an append-only log of committed batches with an in-memory,
- * multi-versioned index.
+ * The pure-Java storage engine: an append-only log of checksummed batches on disk, and an
+ * in-memory copy-on-write B+tree per bucket that says where each key's value lies in it.
  *
- * <p>Why this design for MVCC: etcd's keys in the main bucket are revisions, which grow
- * monotonically, so almost every write is an append at the end of the key space and most
- * reads are of recent data. An append-only log turns every commit into one sequential write
- * (and one fsync when asked), never rewriting pages as a B-tree would; compaction deletes
- * become tombstone records, and {@link etcetera.api.storage.Backend#defragment} rewrites only
- * the live data. Each commit is one CRC-framed record, so a torn write at the tail is detected
- * and cut off on open and a commit is all-or-nothing.
+ * <h2>Why this shape</h2>
+ * The MVCC store above writes revisions whose keys only grow (appends at the end of the
+ * {@code key} bucket), reads by point gets and range scans, deletes old revisions in bulk on
+ * compaction, takes snapshots while writes go on, and must never make a reader wait for the
+ * writer or the writer for a reader. So:
+ * <ul>
+ * <li><b>Log, not pages.</b> A commit is one positional write of one frame
+ *     ({@link etcetera.storage.file.LogFormat}: length, CRC32C, records) at the end of
+ *     {@code data.log}, plus one {@code force} when {@code syncOnCommit} is on — no page
+ *     allocation, no free list, no write amplification on the hot path. A frame counts only if
+ *     it is whole and its checksum matches, which makes every batch atomic on disk: a torn tail
+ *     (the process or machine died mid-write) is cut off on open. Without sync a commit is in
+ *     the page cache when it returns, so it survives kill -9 of the process, as the SPI asks.</li>
+ * <li><b>Index in memory, values on disk.</b> Each bucket's keys live in a
+ *     {@link etcetera.storage.file.KeyTree} with the offset and length of each value;
+ *     values are read back with positional reads (several readers at once, no shared cursor).
+ *     Memory grows with the number and size of keys, not of values; the index is rebuilt by
+ *     replaying the log on open ({@link etcetera.storage.file.LogReplay}).</li>
+ * <li><b>Copy-on-write B+tree, not a versioned skip list.</b> Readers get an immutable root per
+ *     bucket ({@link etcetera.storage.file.Committed}) with one volatile read: a snapshot is
+ *     free, lives as long as the reader holds it, and the garbage collector reclaims old
+ *     versions — no read sequence numbers, version chains or tombstone cleanup, and no
+ *     per-entry filtering in scans. The writer changes nodes in place while they are still
+ *     private to the current unit and copies a published node only the first time it touches
+ *     it, so a batch of appends copies just the rightmost path once. Splits at the right end
+ *     leave the left leaf full, so ever-growing revision keys pack leaves completely.</li>
+ * <li><b>Defragment rewrites live data only.</b> It writes every live entry, in key order, to
+ *     {@code data.log.compact}, forces it, renames it over {@code data.log} and forces the
+ *     directory; a crash leaves either the old or the new file whole. Readers that were open
+ *     keep reading the old file, which stays open (reference counted in
+ *     {@link etcetera.storage.file.DataFile}) until the last of them closes.</li>
+ * </ul>
+ * {@code size()} is the length of the log; {@code sizeInUse()} the bytes the live records
+ * would take in a freshly defragmented file (a lower bound). A {@code LOCK} file, held with
+ * an OS file lock, keeps a second backend off the directory.
  *
- * <p>Readers never block the writer: every key keeps a short chain of versions tagged with the
- * commit sequence that wrote them; a reader fixes its sequence when it opens and ignores newer
- * versions; versions no open reader can see are dropped as keys are rewritten.
- *
- * <p>Limits of this first version: the live data set is held in memory (keys and values);
- * the file is read only on open. Reading values from the file by offset is the next step for
- * data sets larger than the heap.
+ * <h2>Known limits</h2>
+ * Keys of every bucket must fit in the heap; the log grows until defragmented (the server
+ * defragments on request, as etcd does); renaming over an open file needs a POSIX file system.
  */
 package etcetera.storage.file;

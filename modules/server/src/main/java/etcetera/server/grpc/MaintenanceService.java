@@ -38,6 +38,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     private static final Logger LOG = System.getLogger("etcdserver/api/v3rpc");
     private static final int CHUNK = 32 * 1024;
+    private static final int PAGE = 512;
 
     private final MaintenanceApi maintenance;
     private final Path scratchDirectory;
@@ -106,7 +107,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         }
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size = Files.size(file);
+            // etcdctl checks that the data before the SHA-256 is a whole number of 512-byte pages
+            // (bbolt's unit); zero padding after our format's trailer is ignored on restore.
+            long dataSize = Files.size(file);
+            long size = (dataSize + PAGE - 1) / PAGE * PAGE;
             long sent = 0;
             LOG.log(Level.INFO, "sending database snapshot to client size-bytes=" + size);
             byte[] buffer = new byte[CHUNK];
@@ -121,6 +125,19 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                         .setHeader(maintenance.header())
                         .setRemainingBytes(size - sent + 32)
                         .setBlob(ByteString.copyFrom(buffer, 0, read))
+                        .build());
+            }
+            if (size > sent) {
+                byte[] padding = new byte[(int) (size - sent)];
+                if (!awaitReady(call, ready)) {
+                    return;
+                }
+                sha.update(padding);
+                sent = size;
+                call.onNext(SnapshotResponse.newBuilder()
+                        .setHeader(maintenance.header())
+                        .setRemainingBytes(32)
+                        .setBlob(ByteString.copyFrom(padding))
                         .build());
             }
             if (!awaitReady(call, ready)) {

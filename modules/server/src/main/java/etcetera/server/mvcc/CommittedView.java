@@ -12,6 +12,7 @@ final class CommittedView implements ReadView {
     private final KeyIndex index;
     private final ReadTxn txn;
     private final long revision;
+    private boolean closed;
 
     CommittedView(KeyIndex index, ReadTxn txn, long revision) {
         this.index = index;
@@ -31,6 +32,9 @@ final class CommittedView implements ReadView {
 
     @Override
     public void close() {
-        txn.close();
+        if (!closed) {
+            closed = true;
+            txn.close();
+        }
     }
 }

@@ -287,7 +287,7 @@ class MvccStoreTest {
         assertEquals(301, countRecords());
         fx.compact(current).done().join();
         assertEquals(4, countRecords(), "one version per live key; the deleted key's tombstone is gone too");
-        assertTrue(fx.backend().sizeInUse() < inUse / 10, "in use " + fx.backend().sizeInUse() + " was " + inUse);
+        assertTrue(fx.backend().sizeInUse() < inUse / 4, "in use " + fx.backend().sizeInUse() + " was " + inUse);
         assertEquals(4, store().indexedKeys());
         assertThrows(MvccException.class, () -> fx.range("k0", NONE, current - 1));
         assertEquals(List.of("k0", "k1", "k2", "k3"), keys(fx.range("k", FROM_KEY, current)));
