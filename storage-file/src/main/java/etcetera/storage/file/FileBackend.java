@@ -36,6 +36,7 @@ final class FileBackend implements Backend {
     /** Defragment writes the live data in frames of about this size. */
     private static final int DEFRAGMENT_FRAME_BYTES = 1 << 20;
     private static final byte[] FIRST_KEY = new byte[0];
+    private static final System.Logger LOG = System.getLogger(FileBackend.class.getName());
 
     private final Path directory;
     private final BackendOptions options;
@@ -78,9 +79,13 @@ final class FileBackend implements Backend {
                 long end = new LogReplay(file, length, draft).run();
                 if (end < length) {
                     // a torn tail: the frame being written when the process or machine died
+                    LOG.log(System.Logger.Level.WARNING, "component=storage-file event=torn-tail-truncated file={0} "
+                            + "committedBytes={1} droppedBytes={2} (an unfinished batch from a crash; nothing acknowledged "
+                            + "with sync on is lost)", path, end, length - end);
                     file.truncate(end);
                     file.force();
                 }
+                file.mapUpTo(end);
                 return new FileBackend(directory, options, lockChannel, draft.freeze(file, end));
             } catch (IOException | RuntimeException e) {
                 file.release();
@@ -224,6 +229,7 @@ final class FileBackend implements Backend {
                 }
                 long end = frame.isEmpty() ? frame.base() : flush(frame, next);
                 next.force();
+                next.mapUpTo(end);
                 Files.move(compact, directory.resolve(DATA), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 forceDirectory(directory);
                 committed = draft.freeze(next, end);

@@ -106,6 +106,7 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
             }
             base = draft.freeze(file, end);
             backend.publish(base);
+            file.mapUpTo(end);
         } catch (IOException e) {
             // Put the file and the draft back to the last commit, so the batch stays usable
             // and a later commit does not land after a half-written frame.

@@ -1,32 +1,36 @@
 package etcetera.server.apply;
 
 import etcetera.server.errors.EtcdError;
+import etcetera.wire.etcdserverpb.Compare;
 import etcetera.wire.etcdserverpb.DeleteRangeRequest;
 import etcetera.wire.etcdserverpb.PutRequest;
 import etcetera.wire.etcdserverpb.RangeRequest;
 import etcetera.wire.etcdserverpb.RequestOp;
 import etcetera.wire.etcdserverpb.TxnRequest;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * The checks etcd makes on a request before proposing it: empty keys, conflicting options,
- * too many operations in a txn, and a key written twice in one txn branch. Stateless.
+ * The checks etcd makes on a KV request before proposing it (its gRPC KV service), and the
+ * questions the server asks about a txn before deciding how to serve it: whether it only
+ * reads, whether it may be served from the local view, what it costs against the quota.
+ * Stateless; any thread.
  */
 public final class RequestChecks {
+
+    /** What etcd counts for a put's metadata when estimating its cost against the quota. */
+    static final int PUT_OVERHEAD_BYTES = 256;
 
     private RequestChecks() {
     }
 
+    /** @throws etcetera.server.errors.EtcdException EMPTY_KEY */
     public static void checkRange(RangeRequest request) {
         if (request.getKey().isEmpty()) {
             throw EtcdError.EMPTY_KEY.exception();
         }
     }
 
+    /** @throws etcetera.server.errors.EtcdException EMPTY_KEY, VALUE_PROVIDED or LEASE_PROVIDED */
     public static void checkPut(PutRequest request) {
         if (request.getKey().isEmpty()) {
             throw EtcdError.EMPTY_KEY.exception();
@@ -39,25 +43,35 @@ public final class RequestChecks {
         }
     }
 
+    /** @throws etcetera.server.errors.EtcdException EMPTY_KEY */
     public static void checkDeleteRange(DeleteRangeRequest request) {
         if (request.getKey().isEmpty()) {
             throw EtcdError.EMPTY_KEY.exception();
         }
     }
 
-    /** All checks of a txn: sizes and keys (recursively), then conflicting writes in each branch. */
+    /**
+     * Every check of a txn, in etcd's order: its size and each operation (recursively), then
+     * keys written twice in the success branch, then in the failure branch.
+     *
+     * @param maxTxnOps the most compares, success or failure operations a txn may have
+     *     ({@code --max-txn-ops}); a nested txn may have what its parent leaves
+     * @throws etcetera.server.errors.EtcdException TOO_MANY_OPS; EMPTY_KEY, VALUE_PROVIDED or
+     *     LEASE_PROVIDED from an operation; KEY_NOT_FOUND for an operation that is empty;
+     *     DUPLICATE_KEY
+     */
     public static void checkTxn(TxnRequest request, int maxTxnOps) {
-        checkTxnOps(request, maxTxnOps);
-        checkIntervals(request.getSuccessList());
-        checkIntervals(request.getFailureList());
+        checkOps(request, maxTxnOps);
+        BranchWrites.of(request.getSuccessList());
+        BranchWrites.of(request.getFailureList());
     }
 
-    private static void checkTxnOps(TxnRequest request, int maxTxnOps) {
+    private static void checkOps(TxnRequest request, int maxTxnOps) {
         int ops = Math.max(request.getCompareCount(), Math.max(request.getSuccessCount(), request.getFailureCount()));
         if (ops > maxTxnOps) {
             throw EtcdError.TOO_MANY_OPS.exception();
         }
-        for (var compare : request.getCompareList()) {
+        for (Compare compare : request.getCompareList()) {
             if (compare.getKey().isEmpty()) {
                 throw EtcdError.EMPTY_KEY.exception();
             }
@@ -75,117 +89,65 @@ public final class RequestChecks {
             case REQUEST_RANGE -> checkRange(op.getRequestRange());
             case REQUEST_PUT -> checkPut(op.getRequestPut());
             case REQUEST_DELETE_RANGE -> checkDeleteRange(op.getRequestDeleteRange());
-            case REQUEST_TXN -> checkTxnOps(op.getRequestTxn(), maxTxnOps);
+            case REQUEST_TXN -> checkOps(op.getRequestTxn(), maxTxnOps);
+            // etcd's answer to an operation with nothing in it.
             case REQUEST_NOT_SET -> throw EtcdError.KEY_NOT_FOUND.exception();
         }
     }
 
-    /** A deleted key range {@code [from, to)}, or the single key {@code from} when {@code to} is empty. */
-    private record Deletion(byte[] from, byte[] to) {
-        boolean covers(byte[] key) {
-            if (to.length == 0) {
-                return Arrays.equals(from, key);
-            }
-            return Arrays.compareUnsigned(from, key) <= 0 && Arrays.compareUnsigned(key, to) < 0;
-        }
-    }
-
-    private record Writes(Set<String> puts, List<Deletion> deletions) {
-        boolean deletes(String key) {
-            byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            for (Deletion deletion : deletions) {
-                if (deletion.covers(bytes)) {
-                    return true;
-                }
-            }
-            return false;
-        }
+    /**
+     * Whether a txn only reads: every operation of both branches is a range. A nested txn
+     * counts as a write, as in etcd, which proposes such a txn through the log. A read-only
+     * txn is served on a local view ({@link Applier#txnReadOnly}) after the read barrier its
+     * ranges need.
+     */
+    public static boolean isReadOnly(TxnRequest request) {
+        return allRanges(request.getSuccessList(), false) && allRanges(request.getFailureList(), false);
     }
 
     /**
-     * Refuses a branch that puts a key twice, or puts a key it also deletes, counting nested
-     * txns (whose two branches may put the same key, as only one of them runs).
+     * Whether a read-only txn may be served from the local view without a read barrier: every
+     * operation is a serializable range (so, as in etcd, a txn without operations is).
      */
-    private static Writes checkIntervals(List<RequestOp> ops) {
-        List<Deletion> deletions = new ArrayList<>();
-        for (RequestOp op : ops) {
-            if (op.hasRequestDeleteRange()) {
-                DeleteRangeRequest delete = op.getRequestDeleteRange();
-                deletions.add(new Deletion(delete.getKey().toByteArray(), delete.getRangeEnd().toByteArray()));
-            }
-        }
-        Writes writes = new Writes(new HashSet<>(), deletions);
-        for (RequestOp op : ops) {
-            if (!op.hasRequestTxn()) {
-                continue;
-            }
-            Writes then = checkIntervals(op.getRequestTxn().getSuccessList());
-            Writes otherwise = checkIntervals(op.getRequestTxn().getFailureList());
-            for (String key : then.puts()) {
-                if (writes.puts().contains(key) || writes.deletes(key)) {
-                    throw EtcdError.DUPLICATE_KEY.exception();
-                }
-                writes.puts().add(key);
-            }
-            for (String key : otherwise.puts()) {
-                if ((writes.puts().contains(key) && !then.puts().contains(key)) || writes.deletes(key)) {
-                    throw EtcdError.DUPLICATE_KEY.exception();
-                }
-                writes.puts().add(key);
-            }
-            deletions.addAll(then.deletions());
-            deletions.addAll(otherwise.deletions());
-        }
-        for (RequestOp op : ops) {
-            if (!op.hasRequestPut()) {
-                continue;
-            }
-            String key = latin1(op.getRequestPut().getKey().toByteArray());
-            if (writes.puts().contains(key) || writes.deletes(key)) {
-                throw EtcdError.DUPLICATE_KEY.exception();
-            }
-            writes.puts().add(key);
-        }
-        return writes;
+    public static boolean isSerializable(TxnRequest request) {
+        return allRanges(request.getSuccessList(), true) && allRanges(request.getFailureList(), true);
     }
 
-    private static String latin1(byte[] key) {
-        return new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** Whether a txn only reads, in every branch (etcd serves such txns without the log). */
-    public static boolean isReadOnly(TxnRequest request) {
-        return readOnly(request.getSuccessList()) && readOnly(request.getFailureList());
-    }
-
-    private static boolean readOnly(List<RequestOp> ops) {
+    private static boolean allRanges(List<RequestOp> ops, boolean serializable) {
         for (RequestOp op : ops) {
-            switch (op.getRequestCase()) {
-                case REQUEST_PUT, REQUEST_DELETE_RANGE -> {
-                    return false;
-                }
-                case REQUEST_TXN -> {
-                    if (!isReadOnly(op.getRequestTxn())) {
-                        return false;
-                    }
-                }
-                default -> { }
+            if (!op.hasRequestRange() || (serializable && !op.getRequestRange().getSerializable())) {
+                return false;
             }
         }
         return true;
     }
 
-    /** Whether any branch of a txn puts a key (such txns are refused while NOSPACE is raised). */
+    /**
+     * Whether a txn puts a key at its top level, in either branch: etcd's test (a positive
+     * quota cost) for refusing it while the NOSPACE alarm is raised. Puts in nested txns do
+     * not count, as in etcd.
+     */
     public static boolean hasPuts(TxnRequest request) {
-        return hasPuts(request.getSuccessList()) || hasPuts(request.getFailureList());
+        return quotaCost(request) > 0;
     }
 
-    private static boolean hasPuts(List<RequestOp> ops) {
+    /** What etcd estimates a put adds to the backend: its key, its value and 256 bytes. */
+    public static long quotaCost(PutRequest request) {
+        return PUT_OVERHEAD_BYTES + (long) request.getKey().size() + request.getValue().size();
+    }
+
+    /** What etcd estimates a txn adds: the larger of its branches' top-level puts. */
+    public static long quotaCost(TxnRequest request) {
+        return Math.max(quotaCost(request.getSuccessList()), quotaCost(request.getFailureList()));
+    }
+
+    private static long quotaCost(List<RequestOp> ops) {
+        long cost = 0;
         for (RequestOp op : ops) {
-            if (op.hasRequestPut() || (op.hasRequestTxn() && hasPuts(op.getRequestTxn()))) {
-                return true;
+            if (op.hasRequestPut()) {
+                cost += quotaCost(op.getRequestPut());
             }
         }
-        return false;
+        return cost;
     }
 }
