@@ -9,6 +9,7 @@ module etcetera.server {
     requires io.grpc.netty;
     requires org.snakeyaml.engine.v2;
     requires java.logging;
+    requires jdk.unsupported;
 
     uses etcetera.api.storage.StorageEngine;
     uses etcetera.api.bootstrap.ClusterBootstrap;
