@@ -10,34 +10,20 @@ import etcetera.server.errors.EtcdError;
 import etcetera.wire.etcdserverpb.CompactionRequest;
 import etcetera.wire.etcdserverpb.CompactionResponse;
 import etcetera.wire.internal.InternalRequest;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-class CompactionTest {
-
-    @TempDir
-    Path dir;
-
-    private ApplyFixture fx;
+class CompactionTest extends OnStoreTest {
 
     @BeforeEach
-    void open() {
-        fx = new ApplyFixture(dir);
+    void fill() {
         for (int i = 0; i < 5; i++) {
             fx.put("k", "v" + i); // revisions 2..6
         }
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
     }
 
     private static InternalRequest compaction(long revision) {
