@@ -75,8 +75,9 @@ final class FileBackend implements Backend {
                     }
                 }
                 checkHeader(file);
-                Draft draft = new Draft();
-                long end = new LogReplay(file, length, draft).run();
+                LogReplay replay = new LogReplay(file, length);
+                long end = replay.run();
+                Draft draft = replay.draft();
                 if (end < length) {
                     // a torn tail: the frame being written when the process or machine died
                     LOG.log(System.Logger.Level.WARNING, "component=storage-file event=torn-tail-truncated file={0} "
@@ -211,7 +212,8 @@ final class FileBackend implements Backend {
             try {
                 writeHeader(next);
                 Draft draft = new Draft();
-                FrameWriter frame = new FrameWriter(LogFormat.FILE_HEADER_SIZE);
+                // whole frames of about a megabyte each: the rename, not the frames, makes it atomic
+                FrameWriter frame = new FrameWriter(next, LogFormat.FILE_HEADER_SIZE, Integer.MAX_VALUE);
                 long total = current.liveBytes();
                 for (Committed.BucketRoot bucket : current.buckets().values()) {
                     Draft.Bucket copy = draft.createBucket(bucket.name());
@@ -221,13 +223,13 @@ final class FileBackend implements Backend {
                         // Keys are never changed once in a tree, so the new tree shares them.
                         draft.put(copy, key, frame.put(copy.id, key, value), length);
                         if (frame.pendingBytes() >= DEFRAGMENT_FRAME_BYTES) {
-                            flush(frame, next);
+                            flush(frame);
                             progress.update(frame.base(), total);
                         }
                         return true;
                     });
                 }
-                long end = frame.isEmpty() ? frame.base() : flush(frame, next);
+                long end = frame.isEmpty() ? frame.base() : flush(frame);
                 next.force();
                 next.mapUpTo(end);
                 Files.move(compact, directory.resolve(DATA), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -247,9 +249,9 @@ final class FileBackend implements Backend {
         }
     }
 
-    private static long flush(FrameWriter frame, DataFile file) {
+    private static long flush(FrameWriter frame) {
         try {
-            return frame.flush(file);
+            return frame.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package etcetera.storage.file;
 import etcetera.api.storage.StorageException;
 import etcetera.api.storage.WriteBatch;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,9 @@ import java.util.List;
  */
 final class FileWriteBatch extends IndexView implements WriteBatch {
 
+    /** A batch that grows beyond this is written ahead in continued frames (see {@link FrameWriter}). */
+    static final int SPILL_BYTES = 16 << 20;
+
     private final FileBackend backend;
     private final boolean sync;
     private Committed base;
@@ -26,7 +30,7 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
         this.base = base;
         this.sync = sync;
         this.draft = new Draft(base);
-        this.frame = new FrameWriter(base.end());
+        this.frame = new FrameWriter(base.file(), base.end(), SPILL_BYTES);
     }
 
     @Override
@@ -55,7 +59,11 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
         ensureOpen();
         if (draft.bucket(bucket) == null) {
             Draft.Bucket created = draft.createBucket(bucket);
-            frame.createBucket(created.id, bucket);
+            try {
+                frame.createBucket(created.id, bucket);
+            } catch (UncheckedIOException e) {
+                throw abandon(e.getCause());
+            }
         }
     }
 
@@ -64,7 +72,11 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
         ensureOpen();
         Draft.Bucket b = draft.bucket(bucket);
         if (b != null) {
-            frame.deleteBucket(b.id);
+            try {
+                frame.deleteBucket(b.id);
+            } catch (UncheckedIOException e) {
+                throw abandon(e.getCause());
+            }
             draft.deleteBucket(b);
         }
     }
@@ -76,7 +88,12 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
         if (b == null) {
             throw new StorageException("bucket " + bucket + " does not exist");
         }
-        long offset = frame.put(b.id, key, value);
+        long offset;
+        try {
+            offset = frame.put(b.id, key, value);
+        } catch (UncheckedIOException e) {
+            throw abandon(e.getCause());
+        }
         draft.put(b, key.clone(), offset, value.length);
     }
 
@@ -88,7 +105,11 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
             return;
         }
         if (draft.delete(b, key)) {
-            frame.delete(b.id, key);
+            try {
+                frame.delete(b.id, key);
+            } catch (UncheckedIOException e) {
+                throw abandon(e.getCause());
+            }
         }
     }
 
@@ -100,31 +121,50 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
         }
         DataFile file = base.file();
         try {
-            long end = frame.flush(file);
+            long end = frame.flush();
             if (sync) {
                 file.force();
             }
             base = draft.freeze(file, end);
-            backend.publish(base);
-            file.mapUpTo(end);
         } catch (IOException e) {
-            // Put the file and the draft back to the last commit, so the batch stays usable
-            // and a later commit does not land after a half-written frame.
-            try {
-                file.truncate(base.end());
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            frame.reset(base.end());
-            draft = new Draft(base);
-            throw new StorageException("commit failed; the batch's changes since the last commit are dropped", e);
+            throw abandon(e);
         }
+        backend.publish(base);
+        file.mapUpTo(base.end());
+    }
+
+    /**
+     * Puts the file and the draft back to the last commit after a write failed, so the batch
+     * stays usable and a later commit does not land after a half-written frame.
+     */
+    private StorageException abandon(IOException cause) {
+        try {
+            dropUncommitted();
+        } catch (IOException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+        draft = new Draft(base);
+        return new StorageException("writing the batch failed; its changes since the last commit are dropped", cause);
+    }
+
+    /** Cuts off frames written ahead for changes that will not be committed. */
+    private void dropUncommitted() throws IOException {
+        if (frame.base() != base.end()) {
+            base.file().truncate(base.end());
+        }
+        frame.reset(base.end());
     }
 
     @Override
     public void close() {
         if (markClosed()) {
-            backend.writerDone();
+            try {
+                dropUncommitted();
+            } catch (IOException e) {
+                throw new StorageException("cutting off the uncommitted part of a large batch failed", e);
+            } finally {
+                backend.writerDone();
+            }
         }
     }
 }

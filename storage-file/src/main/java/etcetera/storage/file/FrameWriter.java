@@ -1,6 +1,7 @@
 package etcetera.storage.file;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -8,20 +9,35 @@ import java.util.zip.CRC32C;
  * Encodes records into the frame that will next be appended to the data file, and appends
  * it. Knows the file offset the frame will land at, so each value's final location is known
  * as soon as it is encoded; until the frame is written, {@link #read} serves those values
- * from the buffer. Owned by the writer.
+ * from the buffer.
+ *
+ * <p>A batch larger than the spill size is written ahead in frames marked
+ * {@link LogFormat#CONTINUED}, so that a batch of any size (a snapshot restore) needs only a
+ * bounded buffer; they count on replay only together with the final frame that
+ * {@link #flush} writes. Until then they lie past the committed end, where readers never look,
+ * and an abandoned batch cuts them off again. Owned by the writer.
  */
 final class FrameWriter {
 
     /** Buffers above this size are dropped after a flush rather than kept for reuse. */
     private static final int RETAINED_CAPACITY = 1 << 22;
 
+    private final DataFile file;
+    private final int spillBytes;
     private byte[] buffer = new byte[1 << 16];
     private int position = LogFormat.FRAME_HEADER_SIZE;
     private long base;
     private final CRC32C crc = new CRC32C();
 
-    FrameWriter(long base) {
+    /**
+     * @param file where frames go
+     * @param base the file offset of the next frame
+     * @param spillBytes the pending size above which a frame is written ahead as continued
+     */
+    FrameWriter(DataFile file, long base, int spillBytes) {
+        this.file = file;
         this.base = base;
+        this.spillBytes = spillBytes;
     }
 
     /** The file offset the pending frame will be written at. */
@@ -86,18 +102,21 @@ final class FrameWriter {
         return offset >= base;
     }
 
-    /** Appends the pending frame to {@code file}; returns the offset just past it. */
-    long flush(DataFile file) throws IOException {
+    /** Appends the pending frame as the last of its batch; returns the offset just past it. */
+    long flush() throws IOException {
+        write(false);
+        return base;
+    }
+
+    private void write(boolean continued) throws IOException {
         int payload = position - LogFormat.FRAME_HEADER_SIZE;
-        putInt(0, payload);
+        putInt(0, continued ? payload | LogFormat.CONTINUED : payload);
         crc.reset();
         crc.update(buffer, 0, 4);
         crc.update(buffer, LogFormat.FRAME_HEADER_SIZE, payload);
         putInt(4, (int) crc.getValue());
         file.write(buffer, position, base);
-        base += position;
-        reset(base);
-        return base;
+        reset(base + position);
     }
 
     /** Drops the pending frame; the next one goes at {@code newBase}. */
@@ -110,6 +129,13 @@ final class FrameWriter {
     }
 
     private void ensure(int extra) {
+        if (position + (long) extra > spillBytes && !isEmpty()) {
+            try {
+                write(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         long needed = (long) position + extra;
         if (needed > buffer.length) {
             if (needed > Integer.MAX_VALUE - 16) {

@@ -8,16 +8,18 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * file   = header frame*
  * header = magic "ETCFILE\0" (8 bytes), version (int, 1), reserved (int, 0)
- * frame  = payload-length (int) crc32c (int, of the length's 4 bytes then the payload) payload
- * payload = record*   -- one committed batch, or a chunk of a defragmented file
+ * frame  = length (int) crc32c (int, of the length's 4 bytes then the payload) payload
+ *          length = payload length | CONTINUED (top bit) if more frames of the batch follow
+ * payload = record*   -- a committed batch (or a piece of one), or a chunk of a defragmented file
  * record = 'C' id name-length name(UTF-8)        create bucket
  *        | 'X' id                                 delete bucket
  *        | 'P' id key-length key value-length value
  *        | 'D' id key-length key
  * </pre>
  * Integers in records are unsigned LEB128 varints; frame header integers are big-endian.
- * A frame counts only when it is complete and its checksum matches; the first frame that
- * is not ends the log (a torn tail, cut off on open). Stateless.
+ * A batch counts only when all its frames are complete and their checksums match, up to
+ * its final (not continued) frame; the first frame that is not ends the log (a torn tail,
+ * cut off on open). Stateless.
  */
 final class LogFormat {
 
@@ -25,6 +27,8 @@ final class LogFormat {
     static final int VERSION = 1;
     static final int FILE_HEADER_SIZE = 16;
     static final int FRAME_HEADER_SIZE = 8;
+    /** The flag in a frame's length that says more frames of the same batch follow. */
+    static final int CONTINUED = 0x8000_0000;
 
     static final byte CREATE_BUCKET = 'C';
     static final byte DELETE_BUCKET = 'X';

@@ -17,29 +17,39 @@ final class LogReplay {
 
     private final DataFile file;
     private final long fileLength;
-    private final Draft draft;
+    private Draft draft = new Draft();
     private byte[] buffer = new byte[1 << 20];
     /** The file offset of buffer[0] and the number of valid bytes in the buffer. */
     private long bufferStart;
     private int bufferLength;
     private int cursor;
 
-    LogReplay(DataFile file, long fileLength, Draft draft) {
+    LogReplay(DataFile file, long fileLength) {
         this.file = file;
         this.fileLength = fileLength;
-        this.draft = draft;
     }
 
-    /** Applies every valid frame; returns the offset just past the last one. */
+    /** The index as of the end of the log; valid after {@link #run}. */
+    Draft draft() {
+        return draft;
+    }
+
+    /** Applies every whole batch; returns the offset just past the last one. */
     long run() throws IOException {
         long at = LogFormat.FILE_HEADER_SIZE;
         CRC32C crc = new CRC32C();
+        // A batch of several frames is applied as it is read; if it turns out unfinished,
+        // the index goes back to this state, frozen when the batch began.
+        long batchStart = -1;
+        Committed beforeBatch = null;
         while (at + LogFormat.FRAME_HEADER_SIZE <= fileLength) {
             load(at, LogFormat.FRAME_HEADER_SIZE);
             int start = (int) (at - bufferStart);
-            int payload = getInt(start);
+            int lengthField = getInt(start);
+            boolean continued = (lengthField & LogFormat.CONTINUED) != 0;
+            int payload = lengthField & ~LogFormat.CONTINUED;
             int checksum = getInt(start + 4);
-            if (payload < 0 || at + LogFormat.FRAME_HEADER_SIZE + payload > fileLength) {
+            if (at + LogFormat.FRAME_HEADER_SIZE + payload > fileLength) {
                 break;
             }
             load(at, LogFormat.FRAME_HEADER_SIZE + payload);
@@ -50,8 +60,20 @@ final class LogReplay {
             if ((int) crc.getValue() != checksum) {
                 break;
             }
+            if (continued && batchStart < 0) {
+                batchStart = at;
+                beforeBatch = draft.freeze(file, at);
+            }
             apply(start + LogFormat.FRAME_HEADER_SIZE, start + LogFormat.FRAME_HEADER_SIZE + payload);
             at += LogFormat.FRAME_HEADER_SIZE + payload;
+            if (!continued) {
+                batchStart = -1;
+                beforeBatch = null;
+            }
+        }
+        if (beforeBatch != null) {
+            draft = new Draft(beforeBatch);
+            return batchStart;
         }
         return at;
     }

@@ -14,7 +14,10 @@
  *     allocation, no free list, no write amplification on the hot path. A frame counts only if
  *     it is whole and its checksum matches, which makes every batch atomic on disk: a torn tail
  *     (the process or machine died mid-write) is cut off on open. Without sync a commit is in
- *     the page cache when it returns, so it survives kill -9 of the process, as the SPI asks.</li>
+ *     the page cache when it returns, so it survives kill -9 of the process, as the SPI asks.
+ *     A batch that outgrows 16 MiB (a snapshot restore) is written ahead in frames marked
+ *     "continued", which count only with the batch's final frame, so the writer's buffer stays
+ *     bounded whatever the batch size.</li>
  * <li><b>Index in memory, values on disk.</b> Each bucket's keys live in a
  *     {@link etcetera.storage.file.KeyTree} with the offset and length of each value.
  *     Values are copied out of read-only memory mappings of the file (64 MiB chunks, so that

@@ -128,6 +128,55 @@ class FileBackendRecoveryTest {
         open().close();
     }
 
+    @Test
+    void batchLargerThanTheSpillSizeIsWholeOrAbsent() throws IOException {
+        byte[] value = new byte[1 << 20];
+        int values = FileWriteBatch.SPILL_BYTES / value.length * 2 + 3;
+        Path crashed = dir.resolve("crashed");
+        Files.createDirectories(crashed);
+        long committedSize;
+        try (Backend backend = open()) {
+            try (WriteBatch batch = backend.write()) {
+                batch.createBucket("b");
+                batch.put("b", utf8("small"), utf8("1"));
+                batch.commit();
+            }
+            committedSize = backend.size();
+            try (WriteBatch batch = backend.write()) {
+                for (int i = 0; i < values; i++) {
+                    value[0] = (byte) i;
+                    batch.put("b", utf8("big-" + i), value);
+                }
+                assertEquals(values + 1, count(batch), "the batch sees its own spilled changes");
+                value[0] = 5;
+                assertArrayEquals(value, batch.get("b", utf8("big-5")).orElseThrow());
+                try (ReadTxn txn = backend.read()) {
+                    assertEquals(1, count(txn), "readers do not see a spilled batch");
+                }
+                // what a crash now would leave behind: frames written ahead, no final frame
+                Files.copy(dir.resolve(FileBackend.DATA), crashed.resolve(FileBackend.DATA));
+                // closed without commit: the frames written ahead are cut off again
+            }
+            assertEquals(committedSize, Files.size(dir.resolve(FileBackend.DATA)));
+            try (WriteBatch batch = backend.write()) {
+                for (int i = 0; i < values; i++) {
+                    value[0] = (byte) i;
+                    batch.put("b", utf8("big-" + i), value);
+                }
+                batch.commit();
+            }
+        }
+        try (Backend backend = open(); ReadTxn txn = backend.read()) {
+            assertEquals(values + 1, count(txn));
+            value[0] = (byte) (values - 1);
+            assertArrayEquals(value, txn.get("b", utf8("big-" + (values - 1))).orElseThrow());
+        }
+        try (Backend backend = new FileStorageEngine().open(crashed, BackendOptions.defaults()); ReadTxn txn = backend.read()) {
+            assertEquals(1, count(txn), "an unfinished large batch is dropped on open");
+            assertEquals(committedSize, backend.size());
+        }
+    }
+
     private static void assertStateAfterSecondBatch(ReadTxn txn, String context) {
         assertEquals(Optional.empty(), txn.get("b", utf8("one")), context);
         assertArrayEquals(utf8("2"), txn.get("b", utf8("two")).orElseThrow(), context);
