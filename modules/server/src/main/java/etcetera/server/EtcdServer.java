@@ -101,7 +101,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     private final Applier applier;
     private final SingleMemberNode node;
     private final RequestIds requestIds;
-    private final Alarms alarms = new Alarms();
+    private final Alarms alarms;
     private final ExecutorService workers;
     private final List<Server> grpcServers = new ArrayList<>();
     private final List<InetSocketAddress> boundClientAddresses = new ArrayList<>();
@@ -111,8 +111,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
     private AutoCloseable autoCompaction = () -> { };
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
-            SingleMemberNode node) {
+            SingleMemberNode node, Alarms alarms) {
         this.config = config;
+        this.alarms = alarms;
         this.identity = identity;
         this.backend = backend;
         this.store = store;
@@ -164,14 +165,15 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         }
         long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
         long headerTerm = term;
-        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none());
+        Alarms alarms = new Alarms();
+        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none(), alarms::noSpace);
         KvStateMachine stateMachine = new KvStateMachine(store, applier);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
             LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
         }
         SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
-        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node);
+        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms);
         if (backend.size() > server.quotaBytes) {
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
@@ -288,7 +290,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(InternalRequest.newBuilder().setPut(request), PutResponse.class, true);
+        return propose(InternalRequest.newBuilder().setPut(request), PutResponse.class, RequestChecks.quotaCost(request));
     }
 
     @Override
@@ -298,7 +300,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(InternalRequest.newBuilder().setDeleteRange(request), DeleteRangeResponse.class, false);
+        return propose(InternalRequest.newBuilder().setDeleteRange(request), DeleteRangeResponse.class, 0);
     }
 
     @Override
@@ -311,26 +313,30 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(InternalRequest.newBuilder().setTxn(request), TxnResponse.class, RequestChecks.hasPuts(request));
+        return propose(InternalRequest.newBuilder().setTxn(request), TxnResponse.class, RequestChecks.quotaCost(request));
     }
 
     @Override
     public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
         CompletableFuture<CompactionResponse> accepted =
-                propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, false);
+                propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, 0);
         if (!request.getPhysical()) {
             return accepted;
         }
         return accepted.thenCompose(response -> applier.compactionsDone().thenApply(done -> response));
     }
 
-    private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> type, boolean addsData) {
+    /**
+     * @param quotaCost what etcd estimates the request adds to the backend; a request that adds
+     *     nothing passes even while NOSPACE is raised (deletes and compactions free space)
+     */
+    private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> type, long quotaCost) {
         long id = requestIds.next();
         byte[] data = request.setId(id).build().toByteArray();
         if (data.length > config.member().maxRequestBytes()) {
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
-        if (addsData && (alarms.noSpace() || backend.size() + data.length > quotaBytes)) {
+        if (quotaCost > 0 && (alarms.noSpace() || backend.size() + quotaCost >= quotaBytes)) {
             alarms.raise(identity.memberId(), AlarmType.NOSPACE);
             return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
         }
