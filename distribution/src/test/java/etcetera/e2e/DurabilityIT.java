@@ -108,6 +108,31 @@ class DurabilityIT {
         }
     }
 
+    @Test
+    void walReleasedEverySnapshotCountStillRestoresEverythingAfterKillNine() throws Exception {
+        EtcdProcess server = EtcdProcess.ours(dataDir, "--snapshot-count=100");
+        try {
+            server.start();
+            try (Client client = Client.builder().endpoints(server.endpoint()).build()) {
+                KV kv = client.getKVClient();
+                for (int i = 0; i < 450; i++) {
+                    kv.put(bytes("released/" + i), bytes("v" + i)).get(10, TimeUnit.SECONDS);
+                }
+            }
+            assertTrue(server.output().stream().anyMatch(line -> line.contains("released WAL up to the applied index")),
+                    "the WAL was released behind the durable backend: " + server.output());
+            server.kill9();
+            server.start();
+            try (Client client = Client.builder().endpoints(server.endpoint()).build()) {
+                GetResponse all = client.getKVClient().get(bytes("released/"), GetOption.builder().isPrefix(true).build())
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals(450, all.getCount());
+            }
+        } finally {
+            server.close();
+        }
+    }
+
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }

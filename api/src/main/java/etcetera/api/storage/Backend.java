@@ -21,6 +21,13 @@ public interface Backend extends AutoCloseable {
      */
     WriteBatch write();
 
+    /**
+     * Forces every committed batch to stable storage. With {@link BackendOptions#syncOnCommit()}
+     * off, this is how the owner makes a point durable (e.g. before it releases the log that
+     * could rebuild it); with it on, it is a cheap no-op.
+     */
+    void sync();
+
     /** Bytes the backend occupies on disk. */
     long size();
 

@@ -138,7 +138,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         }
         StorageEngine engine = StorageEngines.choose(config.requestedStorageEngine().orElse(""), backendDir);
         LOG.log(Level.INFO, "opening backend engine=" + engine.name() + " path=" + backendDir);
-        Backend backend = engine.open(backendDir, new BackendOptions(true, 0));
+        // The WAL is the source of truth: the backend is forced only before WAL is released.
+        Backend backend = engine.open(backendDir, new BackendOptions(false, 0));
         StorageEngines.recordChoice(engine, backendDir);
         MvccStore store = MvccStore.open(backend);
 
@@ -167,7 +168,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         long headerTerm = term;
         Alarms alarms = new Alarms();
         Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none(), alarms::noSpace);
-        KvStateMachine stateMachine = new KvStateMachine(store, applier);
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
             LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());

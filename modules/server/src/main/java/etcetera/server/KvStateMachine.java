@@ -1,6 +1,7 @@
 package etcetera.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import etcetera.api.storage.Backend;
 import etcetera.raft.Entry;
 import etcetera.server.apply.Applier;
 import etcetera.server.errors.EtcdException;
@@ -21,10 +22,12 @@ final class KvStateMachine implements StateMachine {
 
     private final MvccStore store;
     private final Applier applier;
+    private final Backend backend;
 
-    KvStateMachine(MvccStore store, Applier applier) {
+    KvStateMachine(MvccStore store, Applier applier, Backend backend) {
         this.store = store;
         this.applier = applier;
+        this.backend = backend;
     }
 
     @Override
@@ -55,5 +58,10 @@ final class KvStateMachine implements StateMachine {
     @Override
     public void commit(long appliedIndex) {
         store.commit(appliedIndex);
+    }
+
+    @Override
+    public void sync() {
+        backend.sync();
     }
 }

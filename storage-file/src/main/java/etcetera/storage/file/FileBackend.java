@@ -181,6 +181,16 @@ final class FileBackend implements Backend {
         return new FileWriteBatch(this, committed, options.syncOnCommit());
     }
 
+    @Override
+    public void sync() {
+        ensureOpen();
+        try {
+            committed.file().force();
+        } catch (IOException e) {
+            throw new StorageException("fsync of the backend in " + directory + " failed: " + e.getMessage(), e);
+        }
+    }
+
     void publish(Committed state) {
         committed = state;
     }

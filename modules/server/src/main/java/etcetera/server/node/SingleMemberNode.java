@@ -100,6 +100,7 @@ public final class SingleMemberNode implements AutoCloseable {
         }
         if (count > 0) {
             stateMachine.commit(last);
+            stateMachine.sync();
         }
         return count;
     }
@@ -193,6 +194,7 @@ public final class SingleMemberNode implements AutoCloseable {
                 stateMachine.commit(last);
                 appliedIndex = last;
                 if (last - lastReleaseRequest >= snapshotCount) {
+                    stateMachine.sync();
                     lastReleaseRequest = last;
                     releasableIndex = last;
                 }

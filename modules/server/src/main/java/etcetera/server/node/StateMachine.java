@@ -16,8 +16,14 @@ public interface StateMachine {
      */
     Outcome apply(Entry entry);
 
-    /** Makes everything applied so far visible to readers and durable, up to {@code appliedIndex}. */
+    /**
+     * Makes everything applied so far visible to readers, up to {@code appliedIndex}. It need
+     * not be on stable storage yet: the WAL still holds it (see {@link #sync()}).
+     */
     void commit(long appliedIndex);
+
+    /** Forces everything committed so far to stable storage, so the WAL before it may be released. */
+    void sync();
 
     /**
      * The result of applying one entry, for whoever waits on its request id.

@@ -1,7 +1,6 @@
 package etcetera.server.mvcc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -132,29 +131,5 @@ class AutoCompactorTest {
         } finally {
             scheduler.shutdownNow();
         }
-    }
-
-    @Test
-    void parsesEtcdFlagsLikeEtcd() {
-        assertEquals(new AutoCompaction.Disabled(), AutoCompaction.parse("periodic", "0"));
-        assertEquals(new AutoCompaction.Disabled(), AutoCompaction.parse("", ""));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofHours(1)), AutoCompaction.parse("periodic", "1"));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofHours(72)), AutoCompaction.parse("", "72"));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofMinutes(30)), AutoCompaction.parse("periodic", "30m"));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofMinutes(90)), AutoCompaction.parse("periodic", "1h30m"));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofMinutes(90)), AutoCompaction.parse("periodic", "1.5h"));
-        assertEquals(new AutoCompaction.Periodic(Duration.ofMillis(1500)), AutoCompaction.parse("periodic", "1s500ms"));
-        assertEquals(new AutoCompaction.ByRevision(1000), AutoCompaction.parse("revision", "1000"));
-        assertEquals(new AutoCompaction.Disabled(), AutoCompaction.parse("revision", "0"));
-        assertEquals("unsupported compaction mode daily",
-                assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("daily", "1")).getMessage());
-        assertEquals("error parsing CompactionRetention: time: invalid duration \"abc\"",
-                assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("periodic", "abc")).getMessage());
-        assertEquals("error parsing CompactionRetention: time: unknown unit \"d\" in duration \"1d\"",
-                assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("periodic", "1d")).getMessage());
-        assertEquals("error parsing CompactionRetention: time: missing unit in duration \"1.5\"",
-                assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("periodic", "1.5")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("revision", "1h"));
-        assertThrows(IllegalArgumentException.class, () -> AutoCompaction.parse("periodic", "-1h"));
     }
 }
