@@ -15,30 +15,11 @@ import etcetera.wire.etcdserverpb.DeleteRangeResponse;
 import etcetera.wire.etcdserverpb.PutResponse;
 import etcetera.wire.internal.InternalRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PutDeleteTest {
-
-    @TempDir
-    Path dir;
-
-    private ApplyFixture fx;
-
-    @BeforeEach
-    void open() {
-        fx = new ApplyFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
-    }
+class PutDeleteTest extends OnStoreTest {
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

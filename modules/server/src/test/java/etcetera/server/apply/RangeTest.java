@@ -16,7 +16,6 @@ import etcetera.wire.etcdserverpb.RangeRequest.SortTarget;
 import etcetera.wire.etcdserverpb.RangeResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,16 +32,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * qux  6      6   1       "9"
  * </pre>
  */
-class RangeTest {
-
-    @TempDir
-    Path dir;
-
-    private ApplyFixture fx;
+class RangeTest extends OnStoreTest {
 
     @BeforeEach
     void fill() {
-        fx = new ApplyFixture(dir);
         fx.put("foo", "3"); // 2
         fx.put("bar", "1"); // 3
         fx.put("baz", "2"); // 4
@@ -50,11 +43,6 @@ class RangeTest {
         fx.put("qux", "9"); // 6
         fx.put("bar", "4"); // 7
         fx.put("bar", "5"); // 8
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
     }
 
     private static RangeRequest.Builder all() {

@@ -26,31 +26,17 @@ import etcetera.wire.etcdserverpb.ResponseOp;
 import etcetera.wire.etcdserverpb.TxnRequest;
 import etcetera.wire.etcdserverpb.TxnResponse;
 import etcetera.wire.internal.InternalRequest;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TxnTest {
-
-    @TempDir
-    Path dir;
-
-    private ApplyFixture fx;
+class TxnTest extends OnStoreTest {
 
     @BeforeEach
-    void open() {
-        fx = new ApplyFixture(dir);
+    void leaseSevenExists() {
         fx.leases.add(7L);
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
     }
 
     private static ResponseHeader rev(long revision) {
