@@ -2,79 +2,30 @@ package etcetera.storage.file;
 
 import etcetera.api.storage.StorageException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One open data file: positional reads for any thread, appends for the writer, and a
- * reference count so that the file stays open while a reader still holds a view into it
- * after defragment has switched to a new file. The backend holds one reference while the
- * file is current; each reader holds one while it is open. Thread-safe.
+ * One open data file: positional and mapped reads for any thread, appends for the writer,
+ * and a reference count so that the file stays open while a reader still holds a view into it
+ * after defragment has switched to a new file. The backend holds one reference while the file
+ * is current; each reader holds one, and one on the {@link ChunkMapping} it reads through,
+ * while it is open. Thread-safe; the mapping is replaced only by the writer.
  */
 final class DataFile {
 
-    final Path path;
-    private final FileChannel channel;
-    private final AtomicInteger references = new AtomicInteger(1);
-    /** The committed part of the file that is mapped; replaced by the writer, read by anyone. */
-    private volatile Mapping mapping = Mapping.NONE;
-
-    /** The file is mapped in chunks of this size, so that growth remaps only the last one. */
-    static final long CHUNK_BYTES = 64L << 20;
     /**
      * The last chunk is mapped again once this much has been committed past its mapped end;
      * values in between are read through the channel. Large enough that mappings are made
-     * (and left for the collector to unmap) rarely, small enough that few reads miss them.
+     * rarely, small enough that few reads miss them.
      */
     static final long REMAP_AFTER_BYTES = 1L << 20;
 
-    /**
-     * Read-only mappings of the file's chunks, covering [0, end). Immutable. Each mapping
-     * belongs to an automatic arena: the garbage collector unmaps it once no reader can
-     * reach it, so a reader never touches unmapped memory and nobody has to count users.
-     */
-    private record Mapping(MemorySegment[] chunks, long end) {
-        static final Mapping NONE = new Mapping(new MemorySegment[0], 0);
-
-        Mapping extendedTo(FileChannel channel, long newEnd) {
-            int count = (int) ((newEnd + CHUNK_BYTES - 1) / CHUNK_BYTES);
-            MemorySegment[] next = Arrays.copyOf(chunks, count);
-            try {
-                for (int c = 0; c < count; c++) {
-                    long start = c * CHUNK_BYTES;
-                    long size = Math.min(CHUNK_BYTES, newEnd - start);
-                    if (next[c] == null || next[c].byteSize() < size) {
-                        next[c] = channel.map(FileChannel.MapMode.READ_ONLY, start, size, Arena.ofAuto());
-                    }
-                }
-            } catch (IOException | UnsupportedOperationException e) {
-                // mapping is an optimisation: without it, reads go through the channel
-                return this;
-            }
-            return new Mapping(next, newEnd);
-        }
-
-        /** Copies [offset, offset + value.length) into {@code value} if mapped in one chunk. */
-        boolean copy(long offset, byte[] value) {
-            long last = offset + value.length;
-            if (last > end) {
-                return false;
-            }
-            int chunk = (int) (offset / CHUNK_BYTES);
-            long within = offset - chunk * CHUNK_BYTES;
-            if (within + value.length > CHUNK_BYTES) {
-                return false;
-            }
-            MemorySegment.copy(chunks[chunk], ValueLayout.JAVA_BYTE, within, value, 0, value.length);
-            return true;
-        }
-    }
+    final Path path;
+    private final FileChannel channel;
+    private final References references = new References();
+    private volatile ChunkMapping mapping = ChunkMapping.empty();
 
     DataFile(Path path, FileChannel channel) {
         this.path = path;
@@ -83,20 +34,15 @@ final class DataFile {
 
     /** Takes a reference unless the file has already been let go; false then. */
     boolean tryRetain() {
-        while (true) {
-            int count = references.get();
-            if (count <= 0) {
-                return false;
-            }
-            if (references.compareAndSet(count, count + 1)) {
-                return true;
-            }
-        }
+        return references.tryRetain();
     }
 
-    /** Gives a reference back; the last one closes the file. */
+    /** Gives a reference back; the last one unmaps and closes the file. */
     void release() {
-        if (references.decrementAndGet() == 0) {
+        if (references.release()) {
+            ChunkMapping last = mapping;
+            last.retireAll();
+            last.release();
             try {
                 channel.close();
             } catch (IOException e) {
@@ -105,21 +51,42 @@ final class DataFile {
         }
     }
 
+    /** The current mapping, retained for a reader; the reader releases it when it closes. */
+    ChunkMapping acquireMapping() {
+        while (true) {
+            ChunkMapping current = mapping;
+            if (current.tryRetain()) {
+                return current;
+            }
+            // the writer replaced it just now: the next one is already published
+        }
+    }
+
     /**
      * Maps the committed bytes up to {@code end} for reading, if enough has been added since
      * the last time to be worth a new mapping. Called by the writer after each commit.
      */
     void mapUpTo(long end) {
-        Mapping current = mapping;
+        ChunkMapping current = mapping;
         if (end - current.end < REMAP_AFTER_BYTES) {
             return;
         }
-        mapping = current.extendedTo(channel, end);
+        ChunkMapping next = current.extendedTo(channel, end);
+        if (next != current) {
+            mapping = next;
+            current.release();
+        }
     }
 
+    /** Reads a value for the writer (the only thread that replaces the mapping). */
     byte[] read(long offset, int length) {
+        return read(mapping, offset, length);
+    }
+
+    /** Reads a value through {@code through}, which the caller holds a reference on, or the channel. */
+    byte[] read(ChunkMapping through, long offset, int length) {
         byte[] value = new byte[length];
-        if (mapping.copy(offset, value)) {
+        if (through.copy(offset, value)) {
             return value;
         }
         ByteBuffer buffer = ByteBuffer.wrap(value);

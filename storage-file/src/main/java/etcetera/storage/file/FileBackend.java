@@ -243,17 +243,19 @@ final class FileBackend implements Backend {
                 next.force();
                 next.mapUpTo(end);
                 Files.move(compact, directory.resolve(DATA), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                forceDirectory(directory);
+                // From here on the new file is data.log: switch to it whatever happens next,
+                // or later commits would go to the old, unlinked file and vanish on restart.
                 committed = draft.freeze(next, end);
-                current.file().release();
-                progress.update(end, end);
             } catch (IOException | RuntimeException e) {
                 next.release();
                 Files.deleteIfExists(compact);
                 throw e;
             }
+            current.file().release();
+            forceDirectory(directory);
+            progress.update(committed.end(), committed.end());
         } catch (IOException | UncheckedIOException e) {
-            throw new StorageException("defragment of " + directory + " failed; the backend is unchanged", e);
+            throw new StorageException("defragment of " + directory + " failed: " + e.getMessage(), e);
         } finally {
             writerTurn.release();
         }

@@ -3,16 +3,19 @@ package etcetera.storage.file;
 import java.util.List;
 
 /**
- * A read transaction: a frozen {@link Committed} state and a reference on its data file.
- * Never blocks and never blocks the writer. Used by one thread at a time.
+ * A read transaction: a frozen {@link Committed} state, with references on its data file and on
+ * the file's mapping as of the moment it opened. Never blocks and never blocks the writer.
+ * Used by one thread at a time.
  */
 final class FileReadTxn extends IndexView {
 
     private final Committed state;
+    private final ChunkMapping mapping;
 
     /** The caller has retained {@code state.file()} for this transaction. */
     FileReadTxn(Committed state) {
         this.state = state;
+        this.mapping = state.file().acquireMapping();
     }
 
     @Override
@@ -29,12 +32,13 @@ final class FileReadTxn extends IndexView {
 
     @Override
     byte[] value(long offset, int length) {
-        return state.file().read(offset, length);
+        return state.file().read(mapping, offset, length);
     }
 
     @Override
     public void close() {
         if (markClosed()) {
+            mapping.release();
             state.file().release();
         }
     }

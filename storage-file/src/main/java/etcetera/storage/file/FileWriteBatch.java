@@ -139,10 +139,12 @@ final class FileWriteBatch extends IndexView implements WriteBatch {
      */
     private StorageException abandon(IOException cause) {
         try {
-            dropUncommitted();
+            // always: a failed write may have left part of a frame past the committed end
+            base.file().truncate(base.end());
         } catch (IOException suppressed) {
             cause.addSuppressed(suppressed);
         }
+        frame.reset(base.end());
         draft = new Draft(base);
         return new StorageException("writing the batch failed; its changes since the last commit are dropped", cause);
     }

@@ -20,11 +20,12 @@
  *     bounded whatever the batch size.</li>
  * <li><b>Index in memory, values on disk.</b> Each bucket's keys live in a
  *     {@link etcetera.storage.file.KeyTree} with the offset and length of each value.
- *     Values are copied out of read-only memory mappings of the file (64 MiB chunks, so that
- *     growth remaps only the last one; automatic arenas, so the collector unmaps a chunk only
- *     when no reader can reach it); the last megabyte or so committed since the last remap is
- *     read with positional reads. A scan of 1000 entries costs a tenth of a millisecond
- *     instead of a system call per value.
+ *     Values are copied out of read-only memory mappings of the file
+ *     ({@link etcetera.storage.file.ChunkMapping}: 64 MiB chunks, so that growth remaps only
+ *     the last one; reference counted, so a chunk is unmapped the moment no reader can use it,
+ *     not when the collector gets round to it); the last megabyte or so committed since the
+ *     last remap is read with positional reads. A scan of 1000 entries costs tens of
+ *     microseconds instead of a system call per value.
  *     Memory grows with the number and size of keys, not of values; the index is rebuilt by
  *     replaying the log on open ({@link etcetera.storage.file.LogReplay}).</li>
  * <li><b>Copy-on-write B+tree, not a versioned skip list.</b> Readers get an immutable root per
