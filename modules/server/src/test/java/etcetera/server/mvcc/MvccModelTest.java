@@ -25,9 +25,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * Random histories of puts, deletes, multi-op transactions, batch commits, compactions and
@@ -36,16 +33,7 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  * one must be refused. jqwik prints the seed of a failing run; replay it with
  * {@code @Property(seed = "...")}.
  */
-@AddLifecycleHook(MvccModelTest.SkipWithoutEngine.class)
 class MvccModelTest {
-
-    /** Skips the property (rather than failing every try) while the 'file' engine is not written yet. */
-    static final class SkipWithoutEngine implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            return StoreFixture.engineAvailable() ? SkipResult.doNotSkip() : SkipResult.skip("the 'file' storage engine is not available yet");
-        }
-    }
 
     private static final int KEYS = 8;
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
-import org.opentest4j.TestAbortedException;
 
 /**
  * An MVCC store on the real {@code file} storage engine in a directory, that can be closed and
@@ -34,29 +33,9 @@ final class StoreFixture implements AutoCloseable {
         open();
     }
 
-    /**
-     * Opens the backend in {@code directory} with the {@code file} engine; aborts the test (as
-     * skipped, not failed) while that engine is not written yet.
-     */
+    /** Opens the backend in {@code directory} with the {@code file} engine. */
     static Backend openBackend(Path directory, BackendOptions options) {
-        try {
-            return engine().open(directory, options);
-        } catch (UnsupportedOperationException e) {
-            throw new TestAbortedException("the 'file' storage engine is not available yet: " + e.getMessage());
-        }
-    }
-
-    /** Whether the {@code file} engine can open a backend (it is still being written). */
-    static boolean engineAvailable() {
-        try {
-            Path probe = java.nio.file.Files.createTempDirectory("engine-probe");
-            engine().open(probe, BackendOptions.defaults()).close();
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return engine().open(directory, options);
     }
 
     static StorageEngine engine() {
