@@ -23,6 +23,10 @@ final class Alarms {
 
     private final Set<Raised> raised = ConcurrentHashMap.newKeySet();
 
+    boolean any() {
+        return !raised.isEmpty();
+    }
+
     boolean noSpace() {
         for (Raised alarm : raised) {
             if (alarm.type() == AlarmType.NOSPACE) {

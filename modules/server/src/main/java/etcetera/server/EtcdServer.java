@@ -24,6 +24,8 @@ import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.http.ClientPortNegotiator;
+import etcetera.server.http.HttpApi;
 import etcetera.server.mvcc.AutoCompaction;
 import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
@@ -52,6 +54,7 @@ import etcetera.wire.etcdserverpb.TxnRequest;
 import etcetera.wire.etcdserverpb.TxnResponse;
 import etcetera.wire.internal.InternalRequest;
 import io.grpc.Server;
+import io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,7 +85,7 @@ import java.util.stream.Collectors;
  * the client URLs. Thread-safe: request methods are called on gRPC's threads; writes go
  * through the node, reads go to the MVCC store's committed view.
  */
-public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoCloseable {
+public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, AutoCloseable {
 
     private static final Logger LOG = System.getLogger("etcdserver");
     private static final Logger EMBED = System.getLogger("embed");
@@ -216,7 +219,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
                 throw new StartupException("listen client URL " + url + ": only http:// is served in this build (TLS comes with the security issue)");
             }
             InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
-            Server grpc = NettyServerBuilder.forAddress(address)
+            Server grpc = NettyServerBuilder.forAddress(address, InternalNettyServerCredentials.create(new ClientPortNegotiator(this)))
                     .maxInboundMessageSize(maxInbound)
                     .permitKeepAliveWithoutCalls(true)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -428,6 +431,21 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, AutoClosea
         } catch (IOException e) {
             throw new UncheckedIOException("writing the snapshot failed", e);
         }
+    }
+
+    @Override
+    public boolean healthy() {
+        return node.failure() == null && !alarms.any();
+    }
+
+    @Override
+    public String serverVersion() {
+        return Version.ETCD;
+    }
+
+    @Override
+    public String clusterVersion() {
+        return Version.ETCD_CLUSTER;
     }
 
     MemberListResponse members() {
