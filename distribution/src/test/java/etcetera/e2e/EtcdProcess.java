@@ -34,6 +34,7 @@ final class EtcdProcess implements AutoCloseable {
     private final List<String> extraFlags;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
+    private Path workingDirectory;
 
     EtcdProcess(Path binary, Path dataDir, List<String> extraFlags) {
         this.binary = binary;
@@ -45,6 +46,16 @@ final class EtcdProcess implements AutoCloseable {
 
     static EtcdProcess ours(Path dataDir, String... flags) {
         return new EtcdProcess(OURS, dataDir, List.of(flags));
+    }
+
+    /** Runs the server in {@code directory} (where relative paths, e.g. unix socket files, land). */
+    EtcdProcess in(Path directory) {
+        this.workingDirectory = directory;
+        return this;
+    }
+
+    int peerPort() {
+        return peerPort;
     }
 
     EtcdProcess start() {
@@ -60,6 +71,9 @@ final class EtcdProcess implements AutoCloseable {
         command.add("--initial-cluster=node1=http://127.0.0.1:" + peerPort);
         command.addAll(extraFlags);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         builder.environment().put("ETCETERA_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         CountDownLatch ready = new CountDownLatch(1);
         try {

@@ -26,6 +26,9 @@ import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
 import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
+import etcetera.server.http.HttpReplies;
+import etcetera.server.transport.PeerApi;
+import etcetera.server.transport.PeerListener;
 import etcetera.server.mvcc.AutoCompaction;
 import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
@@ -85,7 +88,7 @@ import java.util.stream.Collectors;
  * the client URLs. Thread-safe: request methods are called on gRPC's threads; writes go
  * through the node, reads go to the MVCC store's committed view.
  */
-public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, AutoCloseable {
+public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, PeerApi, AutoCloseable {
 
     private static final Logger LOG = System.getLogger("etcdserver");
     private static final Logger EMBED = System.getLogger("embed");
@@ -112,6 +115,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, A
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
     private AutoCloseable autoCompaction = () -> { };
+    private PeerListener peers;
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
             SingleMemberNode node, Alarms alarms) {
@@ -183,6 +187,12 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, A
         }
         node.start();
         server.startAutoCompaction();
+        try {
+            server.peers = PeerListener.start(config.member().listenPeerUrls(), server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw new StartupException(e.getMessage());
+        }
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
         LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
@@ -448,6 +458,28 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, A
         return Version.ETCD_CLUSTER;
     }
 
+    @Override
+    public long clusterId() {
+        return identity.clusterId();
+    }
+
+    @Override
+    public String membersJson() {
+        return "[{\"id\":" + Long.toUnsignedString(identity.memberId())
+                + ",\"peerURLs\":" + jsonList(config.cluster().initialAdvertisePeerUrls())
+                + ",\"name\":" + HttpReplies.jsonString(config.member().name())
+                + ",\"clientURLs\":" + jsonList(config.cluster().advertiseClientUrls()) + "}]";
+    }
+
+    private static String jsonList(List<URI> urls) {
+        return urls.stream().map(u -> HttpReplies.jsonString(u.toString())).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    @Override
+    public String versionJson() {
+        return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
+    }
+
     MemberListResponse members() {
         return MemberListResponse.newBuilder()
                 .setHeader(header())
@@ -483,6 +515,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, A
             LOG.log(Level.WARNING, "stopping auto compaction failed: " + e);
         }
         timers.shutdownNow();
+        if (peers != null) {
+            peers.close();
+        }
         node.close();
         workers.shutdownNow();
         store.close();

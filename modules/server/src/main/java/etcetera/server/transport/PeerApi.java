@@ -1,0 +1,14 @@
+package etcetera.server.transport;
+
+/** What the peer endpoints need from the member. Thread-safe; answers from memory. */
+public interface PeerApi {
+
+    /** The cluster ID, sent as etcd's {@code X-Etcd-Cluster-Id} header. */
+    long clusterId();
+
+    /** The members as etcd's peer {@code /members} returns them: a JSON array. */
+    String membersJson();
+
+    /** {@code /version}'s JSON body. */
+    String versionJson();
+}

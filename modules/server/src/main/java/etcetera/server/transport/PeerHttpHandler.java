@@ -1,0 +1,47 @@
+package etcetera.server.transport;
+
+import etcetera.server.http.HttpReplies;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * etcd's peer HTTP endpoints: {@code GET /members} (with {@code X-Etcd-Cluster-Id}) and
+ * {@code GET /version}; 404 otherwise. Runs on the peer event loop; answers from memory.
+ */
+final class PeerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final PeerApi api;
+
+    PeerHttpHandler(PeerApi api) {
+        this.api = api;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = HttpReplies.path(request);
+        FullHttpResponse response;
+        boolean known = path.equals("/members") || path.equals("/version");
+        if (known && !request.method().equals(HttpMethod.GET)) {
+            response = HttpReplies.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "Method Not Allowed\n");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET");
+        } else if (path.equals("/members")) {
+            response = HttpReplies.of(HttpResponseStatus.OK, "application/json", api.membersJson());
+            response.headers().set("X-Etcd-Cluster-Id", Long.toHexString(api.clusterId()));
+        } else if (path.equals("/version")) {
+            response = HttpReplies.of(HttpResponseStatus.OK, "application/json", api.versionJson());
+        } else {
+            response = HttpReplies.of(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "404 page not found\n");
+        }
+        HttpReplies.send(ctx, request, response);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
