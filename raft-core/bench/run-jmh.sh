@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs raft-core's JMH benchmarks (Raft state machine throughput, WAL append+sync, raw fsync)
-# on this machine's disk (bench.dir, default raft-core/target). About 4 minutes.
+# on this machine's disk (bench.dir, default raft-core/target). About 4.5 minutes.
 # Extra arguments go to JMH, e.g. `run-jmh.sh Wal -p batch=16`.
 set -eu
 cd "$(dirname "$0")/../.."

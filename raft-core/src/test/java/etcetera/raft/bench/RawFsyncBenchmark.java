@@ -24,22 +24,35 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The floor the WAL is measured against: a plain write of the same bytes as a WAL batch
- * ({@code batch} x 128 bytes) into a preallocated file, then {@code fdatasync}, on the same
- * disk. SampleTime, like {@link WalBenchmark}.
+ * The floor the WAL is measured against: one write of as many bytes as a WAL batch takes
+ * ({@link #walBatchBytes}) at the tail of a preallocated 64 MiB file, then {@code fdatasync},
+ * on the same disk. SampleTime, like {@link WalBenchmark}.
+ *
+ * <p>{@code preallocation} says how the file was prepared: {@code written} (real zero blocks,
+ * so the sync has no allocation to commit: the disk's own floor) or {@code sparse} (a hole, as
+ * the WAL's {@code SegmentPreallocator} makes it, so each sync also commits the allocation of
+ * the blocks just written). The pair splits the WAL's distance to the floor into what the
+ * sparse segments cost and what the WAL itself adds. The sparse file is punched anew each time
+ * the tail wraps, so it never turns into an allocated one.
+ *
+ * <p>The fork runs with a fixed, pre-touched heap for the reason given on
+ * {@link RaftThroughputBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class RawFsyncBenchmark {
 
     private static final long FILE_BYTES = 64L << 20;
 
     @Param({"1", "16", "128"})
     public int batch;
+
+    @Param({"written", "sparse"})
+    public String preallocation;
 
     private Path dir;
     private FileChannel channel;
@@ -49,19 +62,42 @@ public class RawFsyncBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath(), "fsync-bench");
         channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        // preallocate with real blocks, as a WAL segment is, so fdatasync has no size to update
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        for (long written = 0; written < FILE_BYTES; written += zeros.capacity()) {
-            zeros.clear();
-            channel.write(zeros, written);
+        preallocate();
+        bytes = ByteBuffer.allocateDirect(walBatchBytes(batch));
+    }
+
+    /**
+     * The bytes {@link WalBenchmark} writes per batch: per entry a 12-byte frame header, a 17-byte
+     * body head (term, index, type) and the 128-byte payload, padded to 8 (160); plus the hard
+     * state's frame (12 + 24, padded to 40). See {@code RecordFrame} and {@code RecordEncoder}.
+     */
+    static int walBatchBytes(int entries) {
+        return entries * 160 + 40;
+    }
+
+    private void preallocate() throws IOException {
+        channel.truncate(0);
+        switch (preallocation) {
+            case "written" -> {
+                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+                for (long written = 0; written < FILE_BYTES; written += zeros.capacity()) {
+                    zeros.clear();
+                    channel.write(zeros, written);
+                }
+            }
+            case "sparse" -> channel.write(ByteBuffer.allocate(1), FILE_BYTES - 1);
+            default -> throw new IllegalArgumentException("preallocation must be written or sparse: " + preallocation);
         }
         channel.force(true);
-        bytes = ByteBuffer.allocateDirect(batch * 128 + 64);
+        channel.position(0);
     }
 
     @Benchmark
     public long writeAndFdatasync() throws IOException {
         if (channel.position() + bytes.capacity() > FILE_BYTES) {
+            if (preallocation.equals("sparse")) {
+                preallocate(); // a fresh hole, as the WAL's next segment is (rare: once per 64 MiB)
+            }
             channel.position(0);
         }
         bytes.clear();

@@ -28,14 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * The WAL with group commit on this machine's disk: one append of {@code batch} 128-byte
  * entries (and a hard state), then one fsync. SampleTime gives the latency distribution of
  * append + sync (p50, p99); entries per second is {@code batch / mean}. Compare with
- * {@link RawFsyncBenchmark} run on the same disk in the same run.
+ * {@link RawFsyncBenchmark} run on the same disk in the same run. The fork runs with a fixed,
+ * pre-touched heap for the reason given on {@link RaftThroughputBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class WalBenchmark {
 
     private static final byte[] PAYLOAD = new byte[128];
