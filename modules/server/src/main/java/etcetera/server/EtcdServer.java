@@ -8,9 +8,7 @@ import etcetera.api.storage.Backend;
 import etcetera.api.storage.BackendOptions;
 import etcetera.api.storage.Progress;
 import etcetera.api.storage.StorageEngine;
-import etcetera.raft.Entry;
 import etcetera.raft.wal.Wal;
-import etcetera.raft.wal.WalContents;
 import etcetera.raft.wal.WalOptions;
 import etcetera.server.apply.Applier;
 import etcetera.server.apply.Leases;
@@ -34,7 +32,13 @@ import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
-import etcetera.server.node.SingleMemberNode;
+import etcetera.server.node.RaftNode;
+import etcetera.server.membership.ClusterMembers;
+import etcetera.server.transport.RaftInbound;
+import etcetera.server.transport.RaftTransport;
+import etcetera.raft.MemoryRaftStorage;
+import etcetera.raft.RaftOptions;
+import etcetera.raft.wal.Snapshotter;
 import etcetera.wire.etcdserverpb.AlarmRequest;
 import etcetera.wire.etcdserverpb.AlarmResponse;
 import etcetera.wire.etcdserverpb.AlarmType;
@@ -73,6 +77,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -105,7 +110,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final Backend backend;
     private final MvccStore store;
     private final Applier applier;
-    private final SingleMemberNode node;
+    /** Entries kept in memory behind a snapshot so that slow followers catch up without one (etcd's value). */
+    private static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
+
+    private final RaftNode node;
+    private final ClusterMembers members;
+    private volatile boolean closing;
+    /** Makes the peer transport; the netty transport on the peer URLs in production. */
+    private final java.util.function.Function<RaftInbound, RaftTransport> transportFactory;
     private final RequestIds requestIds;
     private final Alarms alarms;
     private final ExecutorService workers;
@@ -118,8 +130,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private PeerListener peers;
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
-            SingleMemberNode node, Alarms alarms) {
+            RaftNode node, Alarms alarms, ClusterMembers members) {
         this.config = config;
+        this.members = members;
+        this.transportFactory = PeerLinks::disconnected;
         this.alarms = alarms;
         this.identity = identity;
         this.backend = backend;
@@ -136,6 +150,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Path dataDir = config.member().dataDir();
         Path memberDir = dataDir.resolve("member");
         Path walDir = config.member().effectiveWalDir();
+        Path snapDir = memberDir.resolve("snap");
         Path backendDir = memberDir.resolve("db");
         try {
             Files.createDirectories(memberDir);
@@ -149,43 +164,82 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Backend backend = engine.open(backendDir, new BackendOptions(false, 0));
         StorageEngines.recordChoice(engine, backendDir);
         MvccStore store = MvccStore.open(backend);
+        ClusterMembers members = new ClusterMembers();
+        members.load(backend);
 
         WalOptions walOptions = WalOptions.defaults().withMaxWals(config.member().maxWals()).withMaxSnapshots(config.member().maxSnapshots());
+        Snapshotter snapshotter = new Snapshotter(snapDir, walOptions);
         MemberIdentity identity;
-        Wal wal;
-        List<Entry> entries;
-        long term;
+        RaftNode.Log log;
+        Map<Long, byte[]> bootstrapVoters = Map.of();
+        List<etcetera.wire.etcdserverpb.Member> knownPeers = List.of();
         if (Wal.exists(walDir)) {
-            wal = Wal.open(walDir, walOptions);
-            WalContents contents = wal.readAll(store.consistentIndex());
-            identity = MemberIdentity.decode(contents.metadata());
-            entries = contents.entries();
-            term = Math.max(1, contents.hardState().term());
+            log = RaftNode.readLog(Wal.open(walDir, walOptions), snapshotter);
+            identity = MemberIdentity.decode(log.metadata());
+            long snapshotIndex = log.storage().snapshot().index();
+            if (store.consistentIndex() < snapshotIndex) {
+                // the snapshot was recorded but the backend image that came with it not yet restored
+                Path image = RaftNode.imageFile(snapDir, snapshotIndex);
+                LOG.log(Level.INFO, "restoring the backend from the snapshot image received before the restart file=" + image);
+                try (var in = new java.io.BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
+                    store.replaceWith(in);
+                } catch (IOException e) {
+                    throw new StartupException("the backend is behind the last snapshot (index " + snapshotIndex
+                            + ") and its image " + image + " cannot be read: " + e.getMessage());
+                }
+                members.load(backend);
+            }
             LOG.log(Level.INFO, "restarting member; --initial-cluster flags are ignored, the data dir says who this member is"
                     + " member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex()
-                    + " wal-entries=" + entries.size() + " backend-applied-index=" + store.consistentIndex());
+                    + " snapshot-index=" + snapshotIndex + " wal-last-index=" + log.storage().lastIndex()
+                    + " backend-applied-index=" + store.consistentIndex());
         } else {
-            identity = bootstrap(config);
-            wal = Wal.create(walDir, walOptions, identity.encode());
-            entries = List.of();
-            term = 1;
-            LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex());
+            InitialCluster cluster = bootstrap(config);
+            Member me = ClusterBootstrap.member(cluster, config.member().name())
+                    .orElseThrow(() -> new StartupException("member " + config.member().name() + " is not in --initial-cluster"));
+            if (config.cluster().initialClusterState() == ServerConfig.ClusterState.EXISTING) {
+                ExistingCluster existing = ExistingCluster.join(cluster, me);
+                identity = new MemberIdentity(existing.memberId(), existing.clusterId());
+                knownPeers = existing.members();
+            } else {
+                identity = new MemberIdentity(me.id(), cluster.clusterId());
+                Map<Long, byte[]> voters = new java.util.LinkedHashMap<>();
+                for (Member m : cluster.members()) {
+                    voters.put(m.id(), etcetera.wire.etcdserverpb.Member.newBuilder().setID(m.id()).setName(m.name())
+                            .addAllPeerURLs(m.peerUrls().stream().map(URI::toString).toList()).build().toByteArray());
+                }
+                bootstrapVoters = voters;
+            }
+            log = new RaftNode.Log(Wal.create(walDir, walOptions, identity.encode()), snapshotter, new MemoryRaftStorage(), identity.encode());
+            LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex()
+                    + " initial-cluster-state=" + config.cluster().initialClusterState().name().toLowerCase(java.util.Locale.ROOT));
         }
-        long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
-        long headerTerm = term;
         Alarms alarms = new Alarms();
-        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none(), alarms::noSpace);
-        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend);
-        int replayed = SingleMemberNode.replay(entries, stateMachine);
-        if (replayed > 0) {
-            LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
-        }
-        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
-        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms);
+        RaftNode[] nodeRef = new RaftNode[1];
+        Applier applier = new Applier(store, revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision),
+                Leases.none(), alarms::noSpace);
+        PeerLinks peerLinks = new PeerLinks(identity.memberId());
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks);
+        ServerConfig.Member m = config.member();
+        Duration tick = m.heartbeatInterval();
+        RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
+                Duration.ofSeconds(5).plus(m.electionTimeout().multipliedBy(2)));
+        RaftOptions raftOptions = RaftOptions.defaults(identity.memberId()).withElectionTicks(Math.max(2, m.electionTicks()))
+                .withHeartbeatTicks(1).withMaxSizePerMsg(1 << 20).withMaxInflightMsgs(4096 / 8);
+        RaftNode node = new RaftNode(identity.memberId(), nodeOptions, raftOptions, log, stateMachine, bootstrapVoters);
+        nodeRef[0] = node;
+        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
         if (backend.size() > server.quotaBytes) {
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
-        node.start();
+        peerLinks.attach(node, server.transportFactory.apply(node), members);
+        for (etcetera.wire.etcdserverpb.Member peer : knownPeers) {
+            peerLinks.added(peer);
+        }
+        for (etcetera.wire.etcdserverpb.Member peer : members.members()) {
+            peerLinks.added(peer);
+        }
+        node.start(peerLinks.transport());
         server.startAutoCompaction();
         try {
             server.peers = PeerListener.start(config.member().listenPeerUrls(), server);
@@ -195,8 +249,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         }
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
-        LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
-                + "} to cluster " + identity.clusterHex());
+        server.publish();
         EMBED.log(Level.INFO, "ready to serve client requests");
         for (InetSocketAddress address : server.boundClientAddresses) {
             EMBED.log(Level.INFO, "serving insecure client requests on " + address.getHostString() + ":" + address.getPort()
@@ -205,21 +258,60 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         return server;
     }
 
-    private static MemberIdentity bootstrap(ServerConfig config) {
+    /**
+     * Makes this member's name and client URLs known to the cluster through the log, retrying
+     * until a leader takes the proposal, as etcd's publish does. Waits up to a few seconds so
+     * that a one-member cluster is fully up when start returns; keeps trying in the background.
+     */
+    private void publish() {
+        etcetera.wire.etcdserverpb.Member attributes = etcetera.wire.etcdserverpb.Member.newBuilder()
+                .setID(identity.memberId()).setName(config.member().name())
+                .addAllClientURLs(config.cluster().advertiseClientUrls().stream().map(URI::toString).toList()).build();
+        CompletableFuture<Void> published = new CompletableFuture<>();
+        Thread.ofVirtual().name("etcetera-publish").start(() -> {
+            while (!closing) {
+                try {
+                    propose(InternalRequest.newBuilder().setPublish(attributes), Object.class, 0).get(nodeTimeoutMillis(), TimeUnit.MILLISECONDS);
+                    LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
+                            + "} to cluster " + identity.clusterHex());
+                    published.complete(null);
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (closing) {
+                        return;
+                    }
+                    LOG.log(Level.DEBUG, "publish not yet accepted, retrying error=" + e);
+                    try {
+                        Thread.sleep(config.member().heartbeatInterval().toMillis());
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        });
+        try {
+            published.get(members.members().size() <= 1 ? 5_000 : 0, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a multi-member cluster serves once its leader is elected; requests wait for it
+        }
+    }
+
+    private long nodeTimeoutMillis() {
+        return 5_000 + 2 * config.member().electionTimeout().toMillis();
+    }
+
+    private static InitialCluster bootstrap(ServerConfig config) {
         BootstrapRequest request = new BootstrapRequest(config.member().name(), config.cluster().initialAdvertisePeerUrls(),
                 config.cluster().initialCluster(), config.cluster().initialClusterToken(), Map.of());
         List<ClusterBootstrap> strategies = ServiceLoader.load(ClusterBootstrap.class).stream().map(ServiceLoader.Provider::get).toList();
         ClusterBootstrap strategy = strategies.stream().filter(s -> s.appliesTo(request)).findFirst()
                 .orElseThrow(() -> new StartupException("no cluster bootstrap strategy applies to this configuration; present: "
                         + strategies.stream().map(ClusterBootstrap::name).collect(Collectors.joining(", "))));
-        InitialCluster cluster = strategy.resolve(request);
-        Member me = ClusterBootstrap.member(cluster, config.member().name())
-                .orElseThrow(() -> new StartupException("member " + config.member().name() + " is not in --initial-cluster"));
-        if (cluster.members().size() != 1) {
-            throw new StartupException("--initial-cluster names " + cluster.members().size()
-                    + " members; this build runs single-member clusters only (multi-member clusters come with the Raft node driver)");
-        }
-        return new MemberIdentity(me.id(), cluster.clusterId());
+        return strategy.resolve(request);
     }
 
     private void serveClients() {
@@ -291,7 +383,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<RangeResponse> range(RangeRequest request) {
         try {
             RequestChecks.checkRange(request);
-            return CompletableFuture.completedFuture(applier.range(request));
+            if (request.getSerializable()) {
+                return CompletableFuture.completedFuture(applier.range(request));
+            }
+            return node.readBarrier().thenApplyAsync(index -> applier.range(request), workers);
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -322,7 +417,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         try {
             RequestChecks.checkTxn(request, config.member().maxTxnOps());
             if (RequestChecks.isReadOnly(request)) {
-                return CompletableFuture.completedFuture(applier.txnReadOnly(request));
+                if (RequestChecks.isSerializable(request)) {
+                    return CompletableFuture.completedFuture(applier.txnReadOnly(request));
+                }
+                return node.readBarrier().thenApplyAsync(index -> applier.txnReadOnly(request), workers);
             }
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
@@ -384,13 +482,21 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 .setVersion(ETCD_VERSION)
                 .setDbSize(backend.size())
                 .setDbSizeInUse(backend.sizeInUse())
-                .setLeader(identity.memberId())
-                .setRaftIndex(node.lastIndex())
+                .setLeader(node.leaderId())
+                .setRaftIndex(node.commitIndex())
                 .setRaftTerm(node.term())
                 .setRaftAppliedIndex(node.appliedIndex())
-                .addAllErrors(alarms.describe())
-                .setIsLearner(false)
+                .addAllErrors(statusErrors())
+                .setIsLearner(members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false))
                 .build();
+    }
+
+    private List<String> statusErrors() {
+        List<String> errors = new ArrayList<>(alarms.describe());
+        if (node.leaderId() == 0) {
+            errors.add(EtcdError.NO_LEADER.message());
+        }
+        return errors;
     }
 
     @Override
@@ -465,14 +571,19 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public String membersJson() {
-        return "[{\"id\":" + Long.toUnsignedString(identity.memberId())
-                + ",\"peerURLs\":" + jsonList(config.cluster().initialAdvertisePeerUrls())
-                + ",\"name\":" + HttpReplies.jsonString(config.member().name())
-                + ",\"clientURLs\":" + jsonList(config.cluster().advertiseClientUrls()) + "}]";
+        return members.members().stream().map(m -> "{\"id\":" + Long.toUnsignedString(m.getID())
+                + ",\"peerURLs\":" + jsonList(m.getPeerURLsList())
+                + ",\"name\":" + HttpReplies.jsonString(m.getName())
+                + ",\"clientURLs\":" + jsonList(m.getClientURLsList()) + "}").collect(Collectors.joining(",", "[", "]"));
     }
 
-    private static String jsonList(List<URI> urls) {
-        return urls.stream().map(u -> HttpReplies.jsonString(u.toString())).collect(Collectors.joining(",", "[", "]"));
+    @Override
+    public byte[] membersProto() {
+        return MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members.members()).build().toByteArray();
+    }
+
+    private static String jsonList(List<String> urls) {
+        return urls.stream().map(HttpReplies::jsonString).collect(Collectors.joining(",", "[", "]"));
     }
 
     @Override
@@ -481,21 +592,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     }
 
     MemberListResponse members() {
-        return MemberListResponse.newBuilder()
-                .setHeader(header())
-                .addMembers(etcetera.wire.etcdserverpb.Member.newBuilder()
-                        .setID(identity.memberId())
-                        .setName(config.member().name())
-                        .addAllPeerURLs(config.cluster().initialAdvertisePeerUrls().stream().map(URI::toString).toList())
-                        .addAllClientURLs(config.cluster().advertiseClientUrls().stream().map(URI::toString).toList())
-                        .build())
-                .build();
+        return MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members.members()).build();
     }
 
     /** Stops serving, finishes what is in flight, and closes the data. */
     @Override
     public void close() {
         LOG.log(Level.INFO, "stopping member member-id=" + identity.memberHex());
+        closing = true;
         for (Server grpc : grpcServers) {
             grpc.shutdown();
         }

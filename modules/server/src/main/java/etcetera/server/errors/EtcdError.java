@@ -58,7 +58,9 @@ public enum EtcdError {
     UNHEALTHY(StatusCode.UNAVAILABLE, "etcdserver: unhealthy cluster"),
     CORRUPT(StatusCode.DATA_LOSS, "etcdserver: corrupt cluster"),
     NOT_SUPPORTED_FOR_LEARNER(StatusCode.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
-    BAD_LEADER_TRANSFEREE(StatusCode.FAILED_PRECONDITION, "etcdserver: bad leader transferee");
+    BAD_LEADER_TRANSFEREE(StatusCode.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+    /** Raft refused the proposal (no leader known, leadership moving, a membership change pending); etcd 3.4's text and code. */
+    PROPOSAL_DROPPED(StatusCode.UNKNOWN, "raft proposal dropped");
 
     private final StatusCode code;
     private final String message;

@@ -9,6 +9,12 @@ public interface PeerApi {
     /** The members as etcd's peer {@code /members} returns them: a JSON array. */
     String membersJson();
 
+    /**
+     * The member list as an encoded {@code etcdserverpb.MemberListResponse}, served on our own
+     * {@code /etcetera/members} for a member joining with {@code --initial-cluster-state existing}.
+     */
+    byte[] membersProto();
+
     /** {@code /version}'s JSON body. */
     String versionJson();
 }

@@ -13,7 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * etcd's peer HTTP endpoints: {@code GET /members} (with {@code X-Etcd-Cluster-Id}) and
  * {@code GET /version}; 404 otherwise. Runs on the peer event loop; answers from memory.
  */
-final class PeerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class PeerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** Our own peer endpoint: the member list as protobuf, for members joining an existing cluster. */
+    public static final String MEMBERS_PROTO_PATH = "/etcetera/members";
 
     private final PeerApi api;
 
@@ -25,13 +28,19 @@ final class PeerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = HttpReplies.path(request);
         FullHttpResponse response;
-        boolean known = path.equals("/members") || path.equals("/version");
+        boolean known = path.equals("/members") || path.equals("/version") || path.equals(MEMBERS_PROTO_PATH);
         if (known && !request.method().equals(HttpMethod.GET)) {
             response = HttpReplies.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "Method Not Allowed\n");
             response.headers().set(HttpHeaderNames.ALLOW, "GET");
         } else if (path.equals("/members")) {
             response = HttpReplies.of(HttpResponseStatus.OK, "application/json", api.membersJson());
             response.headers().set("X-Etcd-Cluster-Id", Long.toHexString(api.clusterId()));
+        } else if (path.equals(MEMBERS_PROTO_PATH)) {
+            response = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK, io.netty.buffer.Unpooled.wrappedBuffer(api.membersProto()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-protobuf")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                    .set("X-Etcd-Cluster-Id", Long.toHexString(api.clusterId()));
         } else if (path.equals("/version")) {
             response = HttpReplies.of(HttpResponseStatus.OK, "application/json", api.versionJson());
         } else {
