@@ -127,6 +127,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
     private AutoCloseable autoCompaction = () -> { };
+    private MembershipChanges membershipChanges;
+    private PeerLinks peerLinks;
     private PeerListener peers;
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
@@ -233,6 +235,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
         peerLinks.attach(node, server.transportFactory.apply(node), members);
+        server.peerLinks = peerLinks;
+        server.membershipChanges = new MembershipChanges(identity.memberId(), identity.clusterId(), node, members,
+                () -> peerLinks.transport().connectedPeers(), config.cluster().strictReconfigCheck(), server::header);
         for (etcetera.wire.etcdserverpb.Member peer : knownPeers) {
             peerLinks.added(peer);
         }
@@ -327,7 +332,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
-                    .addService(new ClusterService(this::members))
+                    .addService(new ClusterService(membershipChanges))
                     .build();
             try {
                 grpc.start();
@@ -530,8 +535,26 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public MoveLeaderResponse moveLeader(long targetId) {
-        if (targetId != identity.memberId()) {
+        if (node.leaderId() != identity.memberId()) {
+            throw EtcdError.NOT_LEADER.exception();
+        }
+        boolean voter = members.member(targetId).map(m -> !m.getIsLearner()).orElse(false);
+        if (!voter) {
             throw EtcdError.BAD_LEADER_TRANSFEREE.exception();
+        }
+        if (targetId != identity.memberId()) {
+            LOG.log(Level.INFO, "leadership transfer starting from " + identity.memberHex() + " to " + Long.toHexString(targetId));
+            CompletableFuture<Void> transferred = node.leaderBecomes(targetId);
+            node.call(raw -> raw.transferLeader(targetId));
+            try {
+                transferred.get(nodeTimeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw EtcdError.TIMEOUT_LEADER_TRANSFER.exception();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EtcdError.STOPPED.exception();
+            }
+            LOG.log(Level.INFO, "leadership transferred to " + Long.toHexString(targetId));
         }
         return MoveLeaderResponse.newBuilder().setHeader(header()).build();
     }
@@ -591,10 +614,6 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
     }
 
-    MemberListResponse members() {
-        return MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members.members()).build();
-    }
-
     /** Stops serving, finishes what is in flight, and closes the data. */
     @Override
     public void close() {
@@ -623,6 +642,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             peers.close();
         }
         node.close();
+        if (peerLinks != null) {
+            peerLinks.close();
+        }
         workers.shutdownNow();
         store.close();
         backend.close();

@@ -322,6 +322,22 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
         return future;
     }
 
+    /** Completes when {@code memberId} is the leader this member knows (at once if it already is). */
+    public CompletableFuture<Void> leaderBecomes(long memberId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Consumer<SoftState> listener = soft -> {
+            if (soft.leader() == memberId) {
+                done.complete(null);
+            }
+        };
+        leaderListeners.add(listener);
+        done.whenComplete((v, e) -> leaderListeners.remove(listener));
+        if (leaderId == memberId) {
+            done.complete(null);
+        }
+        return done;
+    }
+
     /** Marks a member as removed: the transport refuses it from now on. */
     public void markRemoved(long memberId) {
         removed.add(memberId);
