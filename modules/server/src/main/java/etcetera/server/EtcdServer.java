@@ -116,6 +116,16 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final RaftNode node;
     private final ClusterMembers members;
     private volatile boolean closing;
+    private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
+
+    /**
+     * Why the member stops by itself.
+     *
+     * @param message what happened and what to do, for the log
+     * @param exitStatus the process exit status
+     */
+    public record StopReason(String message, int exitStatus) {
+    }
     /** Makes the peer transport; the netty transport on the peer URLs in production. */
     private final java.util.function.Function<RaftInbound, RaftTransport> transportFactory;
     private final RequestIds requestIds;
@@ -221,6 +231,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Applier applier = new Applier(store, revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision),
                 Leases.none(), alarms::noSpace);
         PeerLinks peerLinks = new PeerLinks(identity.memberId());
+        CompletableFuture<StopReason> removal = new CompletableFuture<>();
+        peerLinks.whenSelfRemoved(() -> removal.complete(new StopReason(
+                "the member has been permanently removed from the cluster; stopping. To rejoin, add it again with"
+                        + " etcdctl member add and start it with an empty data dir and --initial-cluster-state existing", 0)));
         KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks);
         ServerConfig.Member m = config.member();
         Duration tick = m.heartbeatInterval();
@@ -236,6 +250,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         }
         peerLinks.attach(node, server.transportFactory.apply(node), members);
         server.peerLinks = peerLinks;
+        removal.thenAccept(server.stopRequested::complete);
+        node.whenFailed(cause -> server.stopRequested.complete(new StopReason(
+                "the member stopped after a fatal error (" + cause + "); check the log above and the disk, then restart it", 1)));
         server.membershipChanges = new MembershipChanges(identity.memberId(), identity.clusterId(), node, members,
                 () -> peerLinks.transport().connectedPeers(), config.cluster().strictReconfigCheck(), server::header);
         for (etcetera.wire.etcdserverpb.Member peer : knownPeers) {
@@ -375,6 +392,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         });
         autoCompaction = compactor.start(timers);
         LOG.log(Level.INFO, "auto compaction enabled policy=" + policy);
+    }
+
+    /**
+     * Completes when the member must stop by itself: it was removed from the cluster (exit 0, as
+     * etcd), or its node failed (exit 1).
+     */
+    public CompletableFuture<StopReason> stopRequested() {
+        return stopRequested;
     }
 
     /** The addresses the client listeners are bound to (useful with port 0). */
@@ -574,7 +599,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public boolean healthy() {
-        return node.failure() == null && !alarms.any();
+        return node.failure() == null && !alarms.any() && node.leaderId() != 0;
     }
 
     @Override

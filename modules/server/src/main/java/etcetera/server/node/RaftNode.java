@@ -182,6 +182,7 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
 
     private volatile boolean running;
     private volatile Throwable failure;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private volatile long leaderId;
     private volatile Role role = Role.FOLLOWER;
     private volatile long term;
@@ -377,6 +378,11 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
     /** The Raft status as of the last round of the node loop (leader progress included when leading). */
     public Optional<Status> lastStatus() {
         return Optional.ofNullable(lastStatus);
+    }
+
+    /** Calls {@code action} once if the node stops on a fatal error. */
+    public void whenFailed(Consumer<Throwable> action) {
+        failed.thenAccept(action);
     }
 
     /** The failure that stopped the node, if any. */
@@ -789,6 +795,7 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
         running = false;
         LOG.log(Level.ERROR, what + " error=" + cause, cause);
         failEverything();
+        failed.complete(cause);
     }
 
     private void failEverything() {
