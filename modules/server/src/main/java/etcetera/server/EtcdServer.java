@@ -116,6 +116,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final RaftNode node;
     private final ClusterMembers members;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean raisingNoSpace = new java.util.concurrent.atomic.AtomicBoolean();
     private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
 
     /**
@@ -235,7 +236,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         peerLinks.whenSelfRemoved(() -> removal.complete(new StopReason(
                 "the member has been permanently removed from the cluster; stopping. To rejoin, add it again with"
                         + " etcdctl member add and start it with an empty data dir and --initial-cluster-state existing", 0)));
-        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks);
+        alarms.load(backend);
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks, alarms,
+                revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision));
         ServerConfig.Member m = config.member();
         Duration tick = m.heartbeatInterval();
         RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
@@ -245,9 +248,6 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         RaftNode node = new RaftNode(identity.memberId(), nodeOptions, raftOptions, log, stateMachine, bootstrapVoters);
         nodeRef[0] = node;
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
-        if (backend.size() > server.quotaBytes) {
-            server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
-        }
         peerLinks.attach(node, server.transportFactory.apply(node), members);
         server.peerLinks = peerLinks;
         removal.thenAccept(server.stopRequested::complete);
@@ -272,6 +272,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
         server.publish();
+        if (backend.size() > server.quotaBytes) {
+            server.raiseNoSpace();
+        }
         EMBED.log(Level.INFO, "ready to serve client requests");
         for (InetSocketAddress address : server.boundClientAddresses) {
             EMBED.log(Level.INFO, "serving insecure client requests on " + address.getHostString() + ":" + address.getPort()
@@ -479,7 +482,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
         if (quotaCost > 0 && (alarms.noSpace() || backend.size() + quotaCost >= quotaBytes)) {
-            alarms.raise(identity.memberId(), AlarmType.NOSPACE);
+            raiseNoSpace();
             return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
         }
         return node.propose(id, data).thenApply(type::cast);
@@ -540,10 +543,25 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
-        return CompletableFuture.completedFuture(AlarmResponse.newBuilder()
-                .setHeader(header())
-                .addAllAlarms(alarms.handle(request))
-                .build());
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            return CompletableFuture.completedFuture(AlarmResponse.newBuilder().setHeader(header())
+                    .addAllAlarms(alarms.raisedAlarms()).build());
+        }
+        return propose(InternalRequest.newBuilder().setAlarm(request), AlarmResponse.class, 0);
+    }
+
+    /**
+     * Raises NOSPACE for this member through the log (so every member refuses writes), once
+     * until it is disarmed; as etcd, the request that hit the quota fails at once either way.
+     */
+    private void raiseNoSpace() {
+        if (alarms.noSpace() || !raisingNoSpace.compareAndSet(false, true)) {
+            return;
+        }
+        AlarmRequest activate = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(identity.memberId()).setAlarm(AlarmType.NOSPACE).build();
+        propose(InternalRequest.newBuilder().setAlarm(activate), AlarmResponse.class, 0)
+                .whenComplete((response, failure) -> raisingNoSpace.set(false));
     }
 
     @Override
