@@ -653,6 +653,11 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     }
 
     @Override
+    public CompletableFuture<byte[]> promoteForPeer(long learnerId) {
+        return membershipChanges.promoteForPeer(learnerId);
+    }
+
+    @Override
     public String versionJson() {
         return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
     }

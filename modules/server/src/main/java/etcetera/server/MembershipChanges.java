@@ -17,7 +17,12 @@ import etcetera.wire.etcdserverpb.MemberRemoveResponse;
 import etcetera.wire.etcdserverpb.MemberUpdateRequest;
 import etcetera.wire.etcdserverpb.MemberUpdateResponse;
 import etcetera.wire.etcdserverpb.ResponseHeader;
+import etcetera.server.transport.PeerHttpHandler;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,6 +54,7 @@ final class MembershipChanges implements ClusterApi {
     private final boolean strictReconfigCheck;
     private final RequestIds changeIds;
     private final Supplier<ResponseHeader> header;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     MembershipChanges(long self, long clusterId, RaftNode node, ClusterMembers members, Supplier<Set<Long>> connectedPeers,
             boolean strictReconfigCheck, Supplier<ResponseHeader> header) {
@@ -133,8 +139,8 @@ final class MembershipChanges implements ClusterApi {
                 throw EtcdError.MEMBER_NOT_LEARNER.exception();
             }
             if (node.leaderId() != self) {
-                // only the leader knows how far the learner got; etcd forwards, we ask the client to retry there
-                throw (node.leaderId() == 0 ? EtcdError.NO_LEADER : EtcdError.NOT_LEADER).exception();
+                // only the leader knows how far the learner got: forward to it, as etcd does
+                return forwardPromotion(memberId);
             }
             Status status = node.lastStatus().orElseThrow(EtcdError.NOT_LEADER::exception);
             Status.ProgressView learner = status.progress().get(memberId);
@@ -148,6 +154,38 @@ final class MembershipChanges implements ClusterApi {
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Asks the leader, over its peer URL, to promote the learner; relays its answer or its etcd error. */
+    private CompletableFuture<MemberPromoteResponse> forwardPromotion(long memberId) {
+        long leader = node.leaderId();
+        if (leader == 0) {
+            throw EtcdError.NO_LEADER.exception();
+        }
+        List<String> urls = members.member(leader).<List<String>>map(Member::getPeerURLsList).orElse(List.of());
+        String url = urls.stream().filter(u -> u.startsWith("http://")).findFirst().orElseThrow(EtcdError.NO_LEADER::exception);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + PeerHttpHandler.PROMOTE_PATH + Long.toHexString(memberId)))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                String text = new String(response.body(), StandardCharsets.UTF_8);
+                throw java.util.Arrays.stream(EtcdError.values()).filter(e -> e.message().equals(text)).findFirst()
+                        .orElse(EtcdError.LEARNER_NOT_READY).exception();
+            }
+            try {
+                return MemberPromoteResponse.newBuilder(MemberPromoteResponse.parseFrom(response.body())).setHeader(header.get()).build();
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw EtcdError.TIMEOUT.exception();
+            }
+        });
+    }
+
+    /** The promotion a follower forwarded here (this member leads), encoded for the peer endpoint. */
+    CompletableFuture<byte[]> promoteForPeer(long memberId) {
+        if (node.leaderId() != self) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+        }
+        return memberPromote(memberId).thenApply(MemberPromoteResponse::toByteArray);
     }
 
     private Member existing(long memberId) {
