@@ -419,6 +419,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             if (request.getSerializable()) {
                 return CompletableFuture.completedFuture(applier.range(request));
             }
+            refuseOnLearner();
             return node.readBarrier().thenApplyAsync(index -> applier.range(request), workers);
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
@@ -429,6 +430,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<PutResponse> put(PutRequest request) {
         try {
             RequestChecks.checkPut(request);
+            refuseOnLearner();
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -439,6 +441,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
         try {
             RequestChecks.checkDeleteRange(request);
+            refuseOnLearner();
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -449,10 +452,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<TxnResponse> txn(TxnRequest request) {
         try {
             RequestChecks.checkTxn(request, config.member().maxTxnOps());
+            if (!RequestChecks.isReadOnly(request)) {
+                refuseOnLearner();
+            }
             if (RequestChecks.isReadOnly(request)) {
                 if (RequestChecks.isSerializable(request)) {
                     return CompletableFuture.completedFuture(applier.txnReadOnly(request));
                 }
+                refuseOnLearner();
                 return node.readBarrier().thenApplyAsync(index -> applier.txnReadOnly(request), workers);
             }
         } catch (EtcdException e) {
@@ -463,12 +470,26 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
+        if (isLearner()) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception());
+        }
         CompletableFuture<CompactionResponse> accepted =
                 propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, 0);
         if (!request.getPhysical()) {
             return accepted;
         }
         return accepted.thenCompose(response -> applier.compactionsDone().thenApply(done -> response));
+    }
+
+    private boolean isLearner() {
+        return members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false);
+    }
+
+    /** A learner serves only serializable reads, as in etcd; everything else is refused at once. */
+    private void refuseOnLearner() {
+        if (isLearner()) {
+            throw EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception();
+        }
     }
 
     /**
@@ -520,7 +541,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 .setRaftTerm(node.term())
                 .setRaftAppliedIndex(node.appliedIndex())
                 .addAllErrors(statusErrors())
-                .setIsLearner(members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false))
+                .setIsLearner(isLearner())
                 .build();
     }
 
