@@ -140,6 +140,7 @@ final class KvStateMachine implements StateMachine {
             throw new UncheckedIOException("reading the snapshot image " + backendImage + " failed", e);
         }
         members.load(backend);
+        applier.restored();
         peers.reloaded();
     }
 }
