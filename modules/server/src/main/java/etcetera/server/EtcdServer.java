@@ -118,6 +118,17 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final RaftNode node;
     private final ClusterMembers members;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean raisingNoSpace = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
+
+    /**
+     * Why the member stops by itself.
+     *
+     * @param message what happened and what to do, for the log
+     * @param exitStatus the process exit status
+     */
+    public record StopReason(String message, int exitStatus) {
+    }
     /** Makes the peer transport; the netty transport on the peer URLs in production. */
     private final java.util.function.Function<RaftInbound, RaftTransport> transportFactory;
     private final RequestIds requestIds;
@@ -129,6 +140,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
     private AutoCloseable autoCompaction = () -> { };
+    private MembershipChanges membershipChanges;
+    private PeerLinks peerLinks;
     private PeerListener peers;
     private Lessor lessor;
     private LeaseEndpoint leases;
@@ -225,7 +238,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Applier applier = new Applier(store, revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision),
                 lessor, alarms::noSpace);
         PeerLinks peerLinks = new PeerLinks(identity.memberId());
-        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks);
+        CompletableFuture<StopReason> removal = new CompletableFuture<>();
+        peerLinks.whenSelfRemoved(() -> removal.complete(new StopReason(
+                "the member has been permanently removed from the cluster; stopping. To rejoin, add it again with"
+                        + " etcdctl member add and start it with an empty data dir and --initial-cluster-state existing", 0)));
+        alarms.load(backend);
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks, alarms,
+                revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision));
         ServerConfig.Member m = config.member();
         Duration tick = m.heartbeatInterval();
         RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
@@ -243,10 +262,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             }
         });
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
-        if (backend.size() > server.quotaBytes) {
-            server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
-        }
         peerLinks.attach(node, server.transportFactory.apply(node), members);
+        server.peerLinks = peerLinks;
+        removal.thenAccept(server.stopRequested::complete);
+        node.whenFailed(cause -> server.stopRequested.complete(new StopReason(
+                "the member stopped after a fatal error (" + cause + "); check the log above and the disk, then restart it", 1)));
+        server.membershipChanges = new MembershipChanges(identity.memberId(), identity.clusterId(), node, members,
+                () -> peerLinks.transport().connectedPeers(), config.cluster().strictReconfigCheck(), server::header);
         for (etcetera.wire.etcdserverpb.Member peer : knownPeers) {
             peerLinks.added(peer);
         }
@@ -268,6 +290,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
         server.publish();
+        if (backend.size() > server.quotaBytes) {
+            server.raiseNoSpace();
+        }
         EMBED.log(Level.INFO, "ready to serve client requests");
         for (InetSocketAddress address : server.boundClientAddresses) {
             EMBED.log(Level.INFO, "serving insecure client requests on " + address.getHostString() + ":" + address.getPort()
@@ -346,7 +371,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .addService(new KvService(this))
                     .addService(new LeaseService(leases))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
-                    .addService(new ClusterService(this::members))
+                    .addService(new ClusterService(membershipChanges))
                     .build();
             try {
                 grpc.start();
@@ -389,6 +414,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         });
         autoCompaction = compactor.start(timers);
         LOG.log(Level.INFO, "auto compaction enabled policy=" + policy);
+    }
+
+    /**
+     * Completes when the member must stop by itself: it was removed from the cluster (exit 0, as
+     * etcd), or its node failed (exit 1).
+     */
+    public CompletableFuture<StopReason> stopRequested() {
+        return stopRequested;
     }
 
     /** The addresses the client listeners are bound to (useful with port 0). */
@@ -468,7 +501,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
         if (quotaCost > 0 && (alarms.noSpace() || backend.size() + quotaCost >= quotaBytes)) {
-            alarms.raise(identity.memberId(), AlarmType.NOSPACE);
+            raiseNoSpace();
             return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
         }
         return node.propose(id, data).thenApply(type::cast);
@@ -529,10 +562,25 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
-        return CompletableFuture.completedFuture(AlarmResponse.newBuilder()
-                .setHeader(header())
-                .addAllAlarms(alarms.handle(request))
-                .build());
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            return CompletableFuture.completedFuture(AlarmResponse.newBuilder().setHeader(header())
+                    .addAllAlarms(alarms.raisedAlarms()).build());
+        }
+        return propose(InternalRequest.newBuilder().setAlarm(request), AlarmResponse.class, 0);
+    }
+
+    /**
+     * Raises NOSPACE for this member through the log (so every member refuses writes), once
+     * until it is disarmed; as etcd, the request that hit the quota fails at once either way.
+     */
+    private void raiseNoSpace() {
+        if (alarms.noSpace() || !raisingNoSpace.compareAndSet(false, true)) {
+            return;
+        }
+        AlarmRequest activate = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(identity.memberId()).setAlarm(AlarmType.NOSPACE).build();
+        propose(InternalRequest.newBuilder().setAlarm(activate), AlarmResponse.class, 0)
+                .whenComplete((response, failure) -> raisingNoSpace.set(false));
     }
 
     @Override
@@ -549,8 +597,26 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public MoveLeaderResponse moveLeader(long targetId) {
-        if (targetId != identity.memberId()) {
+        if (node.leaderId() != identity.memberId()) {
+            throw EtcdError.NOT_LEADER.exception();
+        }
+        boolean voter = members.member(targetId).map(m -> !m.getIsLearner()).orElse(false);
+        if (!voter) {
             throw EtcdError.BAD_LEADER_TRANSFEREE.exception();
+        }
+        if (targetId != identity.memberId()) {
+            LOG.log(Level.INFO, "leadership transfer starting from " + identity.memberHex() + " to " + Long.toHexString(targetId));
+            CompletableFuture<Void> transferred = node.leaderBecomes(targetId);
+            node.call(raw -> raw.transferLeader(targetId));
+            try {
+                transferred.get(nodeTimeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw EtcdError.TIMEOUT_LEADER_TRANSFER.exception();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EtcdError.STOPPED.exception();
+            }
+            LOG.log(Level.INFO, "leadership transferred to " + Long.toHexString(targetId));
         }
         return MoveLeaderResponse.newBuilder().setHeader(header()).build();
     }
@@ -570,7 +636,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public boolean healthy() {
-        return node.failure() == null && !alarms.any();
+        return node.failure() == null && !alarms.any() && node.leaderId() != 0;
     }
 
     @Override
@@ -606,12 +672,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     }
 
     @Override
-    public String versionJson() {
-        return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
+    public CompletableFuture<byte[]> promoteForPeer(long learnerId) {
+        return membershipChanges.promoteForPeer(learnerId);
     }
 
-    MemberListResponse members() {
-        return MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members.members()).build();
+    @Override
+    public String versionJson() {
+        return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
     }
 
     /** Stops serving, finishes what is in flight, and closes the data. */
@@ -645,6 +712,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         node.close();
         if (lessor != null) {
             lessor.close();
+        }
+        if (peerLinks != null) {
+            peerLinks.close();
         }
         workers.shutdownNow();
         store.close();

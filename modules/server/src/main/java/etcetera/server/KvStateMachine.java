@@ -48,8 +48,13 @@ final class KvStateMachine implements StateMachine {
     private final Backend backend;
     private final ClusterMembers members;
     private final PeerDirectory peers;
+    private final Alarms alarms;
+    private final java.util.function.LongFunction<etcetera.wire.etcdserverpb.ResponseHeader> header;
 
-    KvStateMachine(MvccStore store, Applier applier, Backend backend, ClusterMembers members, PeerDirectory peers) {
+    KvStateMachine(MvccStore store, Applier applier, Backend backend, ClusterMembers members, PeerDirectory peers,
+            Alarms alarms, java.util.function.LongFunction<etcetera.wire.etcdserverpb.ResponseHeader> header) {
+        this.alarms = alarms;
+        this.header = header;
         this.store = store;
         this.applier = applier;
         this.backend = backend;
@@ -80,6 +85,11 @@ final class KvStateMachine implements StateMachine {
             members.publish(published.getID(), published.getName(), published.getClientURLsList(), store::sharedBatch);
             members.member(published.getID()).ifPresent(peers::updated);
             return Outcome.of(request.getId(), published);
+        }
+        if (request.hasAlarm()) {
+            return Outcome.of(request.getId(), etcetera.wire.etcdserverpb.AlarmResponse.newBuilder()
+                    .setHeader(header.apply(store.currentRevision()))
+                    .addAllAlarms(alarms.apply(request.getAlarm(), store::sharedBatch)).build());
         }
         try {
             return Outcome.of(request.getId(), applier.apply(request));
@@ -140,6 +150,7 @@ final class KvStateMachine implements StateMachine {
             throw new UncheckedIOException("reading the snapshot image " + backendImage + " failed", e);
         }
         members.load(backend);
+        alarms.load(backend);
         applier.restored();
         peers.reloaded();
     }

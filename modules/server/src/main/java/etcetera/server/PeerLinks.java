@@ -27,6 +27,7 @@ final class PeerLinks implements KvStateMachine.PeerDirectory {
     private RaftTransport transport;
     private ClusterMembers members;
     private final Set<Long> known = new HashSet<>();
+    private Runnable selfRemoved = () -> { };
 
     PeerLinks(long self) {
         this.self = self;
@@ -39,6 +40,11 @@ final class PeerLinks implements KvStateMachine.PeerDirectory {
         for (long removed : members.removed()) {
             node.markRemoved(removed);
         }
+    }
+
+    /** Runs {@code action} (once) when a committed change removes this member. */
+    void whenSelfRemoved(Runnable action) {
+        this.selfRemoved = action;
     }
 
     RaftTransport transport() {
@@ -79,8 +85,7 @@ final class PeerLinks implements KvStateMachine.PeerDirectory {
             LOG.log(Level.INFO, "removed peer " + Long.toHexString(memberId));
         }
         if (memberId == self) {
-            LOG.log(Level.WARNING, "this member was removed from the cluster; it no longer takes part in it."
-                    + " Stop it, and add it again with a new data dir if it should rejoin");
+            selfRemoved.run();
         }
     }
 

@@ -182,6 +182,7 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
 
     private volatile boolean running;
     private volatile Throwable failure;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private volatile long leaderId;
     private volatile Role role = Role.FOLLOWER;
     private volatile long term;
@@ -322,6 +323,22 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
         return future;
     }
 
+    /** Completes when {@code memberId} is the leader this member knows (at once if it already is). */
+    public CompletableFuture<Void> leaderBecomes(long memberId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Consumer<SoftState> listener = soft -> {
+            if (soft.leader() == memberId) {
+                done.complete(null);
+            }
+        };
+        leaderListeners.add(listener);
+        done.whenComplete((v, e) -> leaderListeners.remove(listener));
+        if (leaderId == memberId) {
+            done.complete(null);
+        }
+        return done;
+    }
+
     /** Marks a member as removed: the transport refuses it from now on. */
     public void markRemoved(long memberId) {
         removed.add(memberId);
@@ -361,6 +378,11 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
     /** The Raft status as of the last round of the node loop (leader progress included when leading). */
     public Optional<Status> lastStatus() {
         return Optional.ofNullable(lastStatus);
+    }
+
+    /** Calls {@code action} once if the node stops on a fatal error. */
+    public void whenFailed(Consumer<Throwable> action) {
+        failed.thenAccept(action);
     }
 
     /** The failure that stopped the node, if any. */
@@ -773,6 +795,7 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
         running = false;
         LOG.log(Level.ERROR, what + " error=" + cause, cause);
         failEverything();
+        failed.complete(cause);
     }
 
     private void failEverything() {

@@ -15,6 +15,13 @@ public interface PeerApi {
      */
     byte[] membersProto();
 
+    /**
+     * Promotes a learner on behalf of another member that is not the leader (etcd forwards
+     * MemberPromote to the leader, which alone knows whether the learner caught up). Completes
+     * with an encoded {@code MemberPromoteResponse}, or fails with the etcd error to relay.
+     */
+    java.util.concurrent.CompletableFuture<byte[]> promoteForPeer(long learnerId);
+
     /** {@code /version}'s JSON body. */
     String versionJson();
 }
