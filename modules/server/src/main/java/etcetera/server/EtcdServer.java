@@ -24,6 +24,7 @@ import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.grpc.WatchService;
 import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
 import etcetera.server.http.HttpReplies;
@@ -35,6 +36,8 @@ import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
 import etcetera.server.node.SingleMemberNode;
+import etcetera.server.watch.WatchHub;
+import etcetera.server.watch.WatchOptions;
 import etcetera.wire.etcdserverpb.AlarmRequest;
 import etcetera.wire.etcdserverpb.AlarmResponse;
 import etcetera.wire.etcdserverpb.AlarmType;
@@ -116,6 +119,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
     private AutoCloseable autoCompaction = () -> { };
     private PeerListener peers;
+    private WatchHub watchHub;
+    private WatchService watchService;
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
             SingleMemberNode node, Alarms alarms) {
@@ -174,14 +179,16 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
         long headerTerm = term;
         Alarms alarms = new Alarms();
+        WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults());
         Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none(), alarms::noSpace);
-        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend);
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, watchHub);
         int replayed = SingleMemberNode.replay(entries, stateMachine);
         if (replayed > 0) {
             LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
         }
         SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms);
+        server.watchHub = watchHub;
         if (backend.size() > server.quotaBytes) {
             server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
         }
@@ -224,6 +231,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     private void serveClients() {
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
+        watchService = new WatchService(watchHub, this::header, config.member().maxRequestBytes(),
+                config.experimental().watchProgressNotifyInterval(), workers, timers);
         for (URI url : config.member().listenClientUrls()) {
             if (!"http".equals(url.getScheme())) {
                 throw new StartupException("listen client URL " + url + ": only http:// is served in this build (TLS comes with the security issue)");
@@ -236,6 +245,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .addService(new KvService(this))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
                     .addService(new ClusterService(this::members))
+                    .addService(watchService)
                     .build();
             try {
                 grpc.start();
@@ -496,6 +506,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     @Override
     public void close() {
         LOG.log(Level.INFO, "stopping member member-id=" + identity.memberHex());
+        if (watchService != null) {
+            watchService.close();
+        }
         for (Server grpc : grpcServers) {
             grpc.shutdown();
         }
@@ -519,6 +532,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             peers.close();
         }
         node.close();
+        watchHub.close();
         workers.shutdownNow();
         store.close();
         backend.close();
