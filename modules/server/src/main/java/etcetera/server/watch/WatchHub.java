@@ -70,6 +70,9 @@ public final class WatchHub implements AutoCloseable {
     private record Wake() implements Command {
     }
 
+    private record Restored() implements Command {
+    }
+
     private record Stop() implements Command {
     }
 
@@ -178,6 +181,15 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the hub that the store was replaced by a snapshot's image (apply thread, after the
+     * events published before it): every synced watcher catches up from the new store, which
+     * holds at least the revisions already handed out.
+     */
+    public void restored() {
+        commands.add(new Restored());
+    }
+
     /** The revision the store has committed (what a new watch's "now" is). */
     public long currentRevision() {
         return store.currentRevision();
@@ -278,6 +290,11 @@ public final class WatchHub implements AutoCloseable {
                 wakeQueued.set(false);
                 return true;
             }
+            case Restored r -> {
+                unsyncAll(handedOut + 1, "the store was restored from a snapshot");
+                handedOut = Math.max(handedOut, store.currentRevision());
+                return true;
+            }
             case Stop s -> throw new IllegalStateException("handled by the loop");
         }
         return false;
@@ -295,15 +312,23 @@ public final class WatchHub implements AutoCloseable {
         droppedFrom.set(NONE);
         // Every dropped revision was committed before the flag was cleared.
         long committed = store.currentRevision();
-        LOG.log(Level.WARNING, "watch: events arrived faster than watchers took them; synced watchers catch up from the store"
-                + " watchers=" + synced.size() + " from-revision=" + from + " to-revision=" + committed);
+        unsyncAll(from, "events arrived faster than watchers took them (to-revision=" + committed + ")");
+        handedOut = Math.max(handedOut, committed);
+    }
+
+    /** Moves every synced watcher to the unsynced group, to read history from {@code from} on. */
+    private void unsyncAll(long from, String why) {
+        if (synced.isEmpty()) {
+            return;
+        }
+        LOG.log(Level.WARNING, "watch: synced watchers catch up from the store watchers=" + synced.size()
+                + " from-revision=" + from + " reason=" + why);
         for (Watcher w : List.copyOf(synced.watchers())) {
             synced.remove(w);
             w.nextRevision = Math.max(w.nextRevision, from);
             w.state = Watcher.State.UNSYNCED;
             unsynced.add(w);
         }
-        handedOut = Math.max(handedOut, committed);
     }
 
     /** Hands the synced watchers the events of one committed batch, one update per revision. */
