@@ -18,6 +18,7 @@ module etcetera.server {
     requires io.netty.transport;
     requires org.snakeyaml.engine.v2;
     requires java.logging;
+    requires java.net.http;
     requires jdk.unsupported;
 
     uses etcetera.api.storage.StorageEngine;
