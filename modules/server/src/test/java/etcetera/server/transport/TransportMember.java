@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -71,6 +72,16 @@ final class TransportMember implements AutoCloseable {
         @Override
         public String membersJson() {
             return "[]";
+        }
+
+        @Override
+        public byte[] membersProto() {
+            return new byte[0];
+        }
+
+        @Override
+        public CompletableFuture<byte[]> promoteForPeer(long learnerId) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no learners here"));
         }
 
         @Override
