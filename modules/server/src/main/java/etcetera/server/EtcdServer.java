@@ -29,7 +29,9 @@ import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
 import etcetera.server.http.HttpReplies;
 import etcetera.server.transport.PeerApi;
+import etcetera.server.transport.NettyRaftTransport;
 import etcetera.server.transport.PeerListener;
+import etcetera.server.transport.TransportOptions;
 import etcetera.server.mvcc.AutoCompaction;
 import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
@@ -156,7 +158,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             RaftNode node, Alarms alarms, ClusterMembers members) {
         this.config = config;
         this.members = members;
-        this.transportFactory = PeerLinks::disconnected;
+        this.transportFactory = inbound -> NettyRaftTransport.start(
+                TransportOptions.of(identity.memberId(), identity.clusterId(), config.member().dataDir().resolve("member").resolve("snap")),
+                inbound, (snapshot, out) -> backend.writeSnapshot(out, Progress.none()));
         this.alarms = alarms;
         this.identity = identity;
         this.backend = backend;
@@ -290,6 +294,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         server.startAutoCompaction();
         try {
             server.peers = PeerListener.start(config.member().listenPeerUrls(), server);
+            if (peerLinks.transport() instanceof NettyRaftTransport netty) {
+                server.peers.serveRaft(netty);
+            }
         } catch (RuntimeException e) {
             server.close();
             throw new StartupException(e.getMessage());
