@@ -78,6 +78,14 @@ class LayeringTest {
     }
 
     @Test
+    void lessorKnowsNothingOfGrpcOrTheNode() {
+        noClasses().that().resideInAPackage("etcetera.server.lease..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.server.grpc..", "etcetera.server.node..", "etcetera.server.transport..")
+                .check(classes);
+    }
+
+    @Test
     void raftKnowsNothingOfTheServer() {
         noClasses().that().resideInAPackage("etcetera.raft..")
                 .should().dependOnClassesThat().resideInAnyPackage("etcetera.server..", "etcetera.wire..", "io.grpc..", "io.netty..")

@@ -11,7 +11,6 @@ import etcetera.api.storage.StorageEngine;
 import etcetera.raft.wal.Wal;
 import etcetera.raft.wal.WalOptions;
 import etcetera.server.apply.Applier;
-import etcetera.server.apply.Leases;
 import etcetera.server.apply.RequestChecks;
 import etcetera.server.config.ServerConfig;
 import etcetera.server.config.Version;
@@ -20,6 +19,9 @@ import etcetera.server.errors.EtcdException;
 import etcetera.server.grpc.ClusterService;
 import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
+import etcetera.server.grpc.LeaseService;
+import etcetera.server.lease.Lessor;
+import etcetera.server.lease.LessorOptions;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
 import etcetera.server.http.ClientPortNegotiator;
@@ -141,6 +143,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private MembershipChanges membershipChanges;
     private PeerLinks peerLinks;
     private PeerListener peers;
+    private Lessor lessor;
+    private LeaseEndpoint leases;
+    private AutoCloseable leaseExpiry = () -> { };
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
             RaftNode node, Alarms alarms, ClusterMembers members) {
@@ -179,6 +184,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         MvccStore store = MvccStore.open(backend);
         ClusterMembers members = new ClusterMembers();
         members.load(backend);
+        Lessor lessor = Lessor.open(backend, store, LessorOptions.forRaft(config.member().electionTicks(), config.member().heartbeatInterval()));
 
         WalOptions walOptions = WalOptions.defaults().withMaxWals(config.member().maxWals()).withMaxSnapshots(config.member().maxSnapshots());
         Snapshotter snapshotter = new Snapshotter(snapDir, walOptions);
@@ -230,7 +236,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Alarms alarms = new Alarms();
         RaftNode[] nodeRef = new RaftNode[1];
         Applier applier = new Applier(store, revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision),
-                Leases.none(), alarms::noSpace);
+                lessor, alarms::noSpace);
         PeerLinks peerLinks = new PeerLinks(identity.memberId());
         CompletableFuture<StopReason> removal = new CompletableFuture<>();
         peerLinks.whenSelfRemoved(() -> removal.complete(new StopReason(
@@ -247,6 +253,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 .withHeartbeatTicks(1).withMaxSizePerMsg(1 << 20).withMaxInflightMsgs(4096 / 8);
         RaftNode node = new RaftNode(identity.memberId(), nodeOptions, raftOptions, log, stateMachine, bootstrapVoters);
         nodeRef[0] = node;
+        // The lessor keeps expiries and serves keep-alives only while this member leads (etcd's promote/demote).
+        node.onLeaderChange(soft -> {
+            if (soft.role() == etcetera.raft.Role.LEADER) {
+                lessor.promote(m.electionTimeout());
+            } else {
+                lessor.demote();
+            }
+        });
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
         peerLinks.attach(node, server.transportFactory.apply(node), members);
         server.peerLinks = peerLinks;
@@ -261,6 +275,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         for (etcetera.wire.etcdserverpb.Member peer : members.members()) {
             peerLinks.added(peer);
         }
+        server.lessor = lessor;
+        server.leases = new LeaseEndpoint(lessor, (request, cost) -> server.propose(request, Object.class, cost), server::header,
+                server.requestIds, m.electionTimeout().multipliedBy(3));
+        server.leaseExpiry = lessor.startExpiry(server.timers, server.leases::revokeExpired);
         node.start(peerLinks.transport());
         server.startAutoCompaction();
         try {
@@ -351,6 +369,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .permitKeepAliveWithoutCalls(true)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
+                    .addService(new LeaseService(leases))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
                     .addService(new ClusterService(membershipChanges))
                     .build();
@@ -682,6 +701,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         }
         try {
             autoCompaction.close();
+            leaseExpiry.close();
         } catch (Exception e) {
             LOG.log(Level.WARNING, "stopping auto compaction failed: " + e);
         }
@@ -690,6 +710,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             peers.close();
         }
         node.close();
+        if (lessor != null) {
+            lessor.close();
+        }
         if (peerLinks != null) {
             peerLinks.close();
         }

@@ -151,6 +151,7 @@ final class KvStateMachine implements StateMachine {
         }
         members.load(backend);
         alarms.load(backend);
+        applier.restored();
         peers.reloaded();
     }
 }
