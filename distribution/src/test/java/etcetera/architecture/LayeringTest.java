@@ -78,6 +78,15 @@ class LayeringTest {
     }
 
     @Test
+    void watchHubKnowsNothingOfGrpcOrTheWire() {
+        noClasses().that().resideInAPackage("etcetera.server.watch..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.wire..", "com.google.protobuf..",
+                        "etcetera.server.grpc..", "etcetera.server.apply..", "etcetera.server.node..")
+                .check(classes);
+    }
+
+    @Test
     void lessorKnowsNothingOfGrpcOrTheNode() {
         noClasses().that().resideInAPackage("etcetera.server.lease..")
                 .should().dependOnClassesThat().resideInAnyPackage(
