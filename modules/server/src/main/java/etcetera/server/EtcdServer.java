@@ -20,10 +20,17 @@ import etcetera.server.grpc.ClusterService;
 import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.LeaseService;
+import etcetera.server.grpc.LockService;
+import etcetera.server.grpc.ElectionService;
+import etcetera.server.concurrency.Elections;
+import etcetera.server.concurrency.KeyChanges;
+import etcetera.server.concurrency.Locks;
+import etcetera.server.concurrency.PolledKeyChanges;
 import etcetera.server.lease.Lessor;
 import etcetera.server.lease.LessorOptions;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.grpc.WatchService;
 import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
 import etcetera.server.http.HttpReplies;
@@ -35,6 +42,8 @@ import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
 import etcetera.server.node.RaftNode;
+import etcetera.server.watch.WatchHub;
+import etcetera.server.watch.WatchOptions;
 import etcetera.server.membership.ClusterMembers;
 import etcetera.server.transport.RaftInbound;
 import etcetera.server.transport.RaftTransport;
@@ -143,6 +152,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private MembershipChanges membershipChanges;
     private PeerLinks peerLinks;
     private PeerListener peers;
+    private WatchHub watchHub;
+    private WatchService watchService;
     private Lessor lessor;
     private LeaseEndpoint leases;
     private AutoCloseable leaseExpiry = () -> { };
@@ -243,8 +254,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 "the member has been permanently removed from the cluster; stopping. To rejoin, add it again with"
                         + " etcdctl member add and start it with an empty data dir and --initial-cluster-state existing", 0)));
         alarms.load(backend);
+        WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults());
         KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks, alarms,
-                revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision));
+                revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision), watchHub);
         ServerConfig.Member m = config.member();
         Duration tick = m.heartbeatInterval();
         RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
@@ -262,6 +274,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             }
         });
         EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
+        server.watchHub = watchHub;
         peerLinks.attach(node, server.transportFactory.apply(node), members);
         server.peerLinks = peerLinks;
         removal.thenAccept(server.stopRequested::complete);
@@ -358,7 +371,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     }
 
     private void serveClients() {
+        MemberKvClient self = new MemberKvClient(this, leases);
+        KeyChanges keyChanges = new PolledKeyChanges(store, timers); // interim until the watch hub is wired in
+        Locks locks = new Locks(self, keyChanges);
+        Elections elections = new Elections(self, keyChanges);
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
+        watchService = new WatchService(watchHub, this::header, config.member().maxRequestBytes(),
+                config.experimental().watchProgressNotifyInterval(), workers, timers);
         for (URI url : config.member().listenClientUrls()) {
             if (!"http".equals(url.getScheme())) {
                 throw new StartupException("listen client URL " + url + ": only http:// is served in this build (TLS comes with the security issue)");
@@ -370,8 +389,11 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
                     .addService(new LeaseService(leases))
+                    .addService(new LockService(locks))
+                    .addService(new ElectionService(elections))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
                     .addService(new ClusterService(membershipChanges))
+                    .addService(watchService)
                     .build();
             try {
                 grpc.start();
@@ -686,6 +708,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public void close() {
         LOG.log(Level.INFO, "stopping member member-id=" + identity.memberHex());
         closing = true;
+        if (watchService != null) {
+            watchService.close();
+        }
         for (Server grpc : grpcServers) {
             grpc.shutdown();
         }
@@ -716,6 +741,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         if (peerLinks != null) {
             peerLinks.close();
         }
+        watchHub.close();
         workers.shutdownNow();
         store.close();
         backend.close();

@@ -5,11 +5,14 @@ import etcetera.api.storage.Backend;
 import etcetera.raft.ConfChange;
 import etcetera.raft.ConfState;
 import etcetera.raft.Entry;
+import etcetera.server.apply.Applied;
 import etcetera.server.apply.Applier;
 import etcetera.server.errors.EtcdException;
 import etcetera.server.membership.ClusterMembers;
+import etcetera.server.mvcc.Event;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.StateMachine;
+import etcetera.server.watch.WatchHub;
 import etcetera.wire.etcdserverpb.Member;
 import etcetera.wire.internal.InternalRequest;
 import java.io.BufferedInputStream;
@@ -20,12 +23,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Applies committed log entries to the member's state: encoded {@link InternalRequest}s to the
  * MVCC store through the {@link Applier}, membership changes and published member attributes
- * to the {@link ClusterMembers}; commits the store once per batch with the last applied index.
- * Owned by the apply thread.
+ * to the {@link ClusterMembers}; commits the store once per batch with the last applied index,
+ * then hands the batch's events to the {@link WatchHub} (after the commit, so that a watcher
+ * that reads on seeing an event finds it). Owned by the apply thread.
  */
 final class KvStateMachine implements StateMachine {
 
@@ -50,9 +56,13 @@ final class KvStateMachine implements StateMachine {
     private final PeerDirectory peers;
     private final Alarms alarms;
     private final java.util.function.LongFunction<etcetera.wire.etcdserverpb.ResponseHeader> header;
+    private final WatchHub watchHub;
+    /** The events of the batch applied since the last commit. */
+    private List<Event> batchEvents = new ArrayList<>();
 
     KvStateMachine(MvccStore store, Applier applier, Backend backend, ClusterMembers members, PeerDirectory peers,
-            Alarms alarms, java.util.function.LongFunction<etcetera.wire.etcdserverpb.ResponseHeader> header) {
+            Alarms alarms, java.util.function.LongFunction<etcetera.wire.etcdserverpb.ResponseHeader> header, WatchHub watchHub) {
+        this.watchHub = watchHub;
         this.alarms = alarms;
         this.header = header;
         this.store = store;
@@ -92,7 +102,9 @@ final class KvStateMachine implements StateMachine {
                     .addAllAlarms(alarms.apply(request.getAlarm(), store::sharedBatch)).build());
         }
         try {
-            return Outcome.of(request.getId(), applier.apply(request));
+            Applied applied = applier.applyWithEvents(request);
+            batchEvents.addAll(applied.events());
+            return Outcome.of(request.getId(), applied.response());
         } catch (EtcdException e) {
             return Outcome.failed(request.getId(), e);
         }
@@ -135,6 +147,10 @@ final class KvStateMachine implements StateMachine {
     @Override
     public void commit(long appliedIndex) {
         store.commit(appliedIndex);
+        if (!batchEvents.isEmpty()) {
+            watchHub.publish(store.currentRevision(), batchEvents);
+            batchEvents = new ArrayList<>();
+        }
     }
 
     @Override
@@ -152,6 +168,8 @@ final class KvStateMachine implements StateMachine {
         members.load(backend);
         alarms.load(backend);
         applier.restored();
+        batchEvents = new ArrayList<>();
+        watchHub.restored();
         peers.reloaded();
     }
 }
