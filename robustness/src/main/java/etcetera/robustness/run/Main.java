@@ -57,7 +57,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: the time)")
     Long seed;
 
-    @Option(names = "--out", defaultValue = "target/robustness/run", description = "directory for the data dirs, logs, history and report")
+    @Option(names = "--out", description = "fresh directory for the data dirs, logs, history and report (default target/robustness/run-<seed>)")
     Path out;
 
     @Option(names = "--check", description = "only check this saved history.jsonl")
@@ -74,6 +74,7 @@ public final class Main implements Callable<Integer> {
         long s = seed != null ? seed : System.currentTimeMillis();
         Workload workload = new Workload(clients, keys, watchers, duration, requestTimeout, "rb/", s);
         System.out.println("seed " + s);
+        Path out = this.out != null ? this.out : Path.of("target/robustness/run-" + s);
         RunReport report = endpoints != null
                 ? RobustnessRun.runAgainst(endpoints, workload, out)
                 : RobustnessRun.run(new RobustnessRun.Options(binary.toAbsolutePath(), members, workload, faults, faultInterval, faultHold,

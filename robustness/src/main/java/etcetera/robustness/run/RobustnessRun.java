@@ -1,10 +1,14 @@
 package etcetera.robustness.run;
 
 import etcetera.robustness.history.History;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * One robustness run end to end: start a {@link ProcessCluster} of {@code members} processes of
@@ -19,6 +23,16 @@ public final class RobustnessRun {
     private RobustnessRun() {}
 
     public static RunReport run(Options o) throws InterruptedException {
+        // The checkers model a store that starts empty: old data dirs would make every history wrong.
+        if (Files.isDirectory(o.dir())) {
+            try (Stream<Path> entries = Files.list(o.dir())) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(o.dir() + " is not empty; a run needs a fresh directory");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         try (ProcessCluster cluster = new ProcessCluster(o.binary(), o.members(), o.dir()).start();
              Recorder recorder = new Recorder(cluster.endpoints(), o.workload())) {
             FaultSchedule schedule = new FaultSchedule(cluster, o.faults(), o.faultInterval(), o.faultHold(), o.workload().seed()).start();

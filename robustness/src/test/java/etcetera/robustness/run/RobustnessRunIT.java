@@ -32,10 +32,10 @@ class RobustnessRunIT {
         System.out.println("seed " + seed);
         Workload workload = new Workload(8, 20, 0, Duration.ofSeconds(60), Duration.ofSeconds(2), "rb/", seed);
         RunReport report = RobustnessRun.run(new RobustnessRun.Options(OURS.toAbsolutePath(), 1, workload, List.of(FaultKind.KILL),
-                Duration.ofSeconds(12), Duration.ofSeconds(1), REPORTS.resolve("ours-single-kill").toAbsolutePath()));
+                Duration.ofSeconds(8), Duration.ofSeconds(1), REPORTS.resolve("ours-single-kill-" + seed).toAbsolutePath()));
         System.out.print(report.text());
         assertEquals(Verdict.OK, report.verdict(), report.text());
-        assertTrue(report.faults().size() >= 3, "faults injected: " + report.faults());
+        assertTrue(report.faults().size() >= 2, "faults injected: " + report.faults());
         assertTrue(report.faults().stream().allMatch(f -> f.recoveredAfterMillis() >= 0), report.text());
     }
 
@@ -47,7 +47,7 @@ class RobustnessRunIT {
         System.out.println("seed " + seed);
         Workload workload = new Workload(6, 10, 2, Duration.ofSeconds(40), Duration.ofSeconds(2), "rb/", seed);
         RunReport report = RobustnessRun.run(new RobustnessRun.Options(REAL_ETCD, 3, workload, List.of(FaultKind.values()),
-                Duration.ofSeconds(6), Duration.ofSeconds(2), REPORTS.resolve("etcd-3-faults").toAbsolutePath()));
+                Duration.ofSeconds(6), Duration.ofSeconds(2), REPORTS.resolve("etcd-3-faults-" + seed).toAbsolutePath()));
         System.out.print(report.text());
         assertEquals(Verdict.OK, report.verdict(), report.text());
         assertTrue(report.check().watchEvents() > 0, "watchers received nothing");
