@@ -12,9 +12,12 @@
 # Options:
 #   --launcher PATH    our launcher; the benchmark client is "PATH benchmark" unless --bench is given
 #   --etcd PATH        etcd binary (default /usr/bin/etcd)
-#   --ours-cmd TMPL    command that starts our server; {data}, {client} and {peer} are replaced by
-#                      the data directory, client URL and peer URL. Default: the bin/etcd alias next
-#                      to the launcher with etcd's flags (the same flags etcd gets).
+#   --ours-cmd TMPL    command that starts our server; {name}, {data}, {client}, {peer} and {initial}
+#                      are replaced by the member name, data directory, client URL, peer URL and
+#                      --initial-cluster value. Default: the bin/etcd alias next to the launcher
+#                      with etcd's flags (the same flags etcd gets).
+#   --members N        run each server as a cluster of N members on this machine (default 1); the
+#                      benchmark client spreads its connections over all members' endpoints
 #   --bench CMD        command prefix that runs the benchmark client (default "LAUNCHER benchmark"),
 #                      e.g. "java -p <module path> -m etcetera.cli/etcetera.cli.Main benchmark"
 #   --total N          requests per case unless the case sets --total (default 5000)
@@ -34,6 +37,7 @@ total=5000
 warmup=2000
 only=""
 ready_timeout=60
+members=1
 cases=()
 
 while (($#)); do
@@ -46,6 +50,7 @@ while (($#)); do
     --warmup) warmup=$2; shift 2 ;;
     --case) cases+=("$2"); shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --members) members=$2; shift 2 ;;
     --ready-timeout) ready_timeout=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "side-by-side: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -58,7 +63,7 @@ if [[ -z $bench ]]; then
   [[ -n $launcher ]] || { echo "side-by-side: give --launcher (or --bench)" >&2; exit 2; }
   bench="$launcher benchmark"
 fi
-etcd_flags='--name default --data-dir {data} --listen-client-urls {client} --advertise-client-urls {client} --listen-peer-urls {peer} --initial-advertise-peer-urls {peer} --initial-cluster default={peer}'
+etcd_flags='--name {name} --data-dir {data} --listen-client-urls {client} --advertise-client-urls {client} --listen-peer-urls {peer} --initial-advertise-peer-urls {peer} --initial-cluster {initial} --initial-cluster-state new --initial-cluster-token side-by-side'
 if [[ -z $ours_cmd && $only != etcd ]]; then
   [[ -n $launcher ]] || { echo "side-by-side: give --launcher or --ours-cmd" >&2; exit 2; }
   ours_cmd="$(dirname "$launcher")/etcd $etcd_flags"
@@ -74,15 +79,18 @@ if ((${#cases[@]} == 0)); then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/side-by-side.XXXXXX")
-server_pid=""
+server_pids=()
 stop_server() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM -- "-$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
+  local pid
+  for pid in "${server_pids[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  for pid in "${server_pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  server_pids=()
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
@@ -105,24 +113,41 @@ declare -A result  # result[server,case index,field]
 
 measure() {
   local server=$1 template=$2
-  local data="$work/$server-data" client="http://127.0.0.1:$(free_port)" peer="http://127.0.0.1:$(free_port)"
-  mkdir -p "$data"
-  local cmd=${template//\{data\}/$data}
-  cmd=${cmd//\{client\}/$client}
-  cmd=${cmd//\{peer\}/$peer}
-  echo "== $server: $cmd" >&2
-  setsid bash -c "exec $cmd" >"$work/$server.log" 2>&1 &
-  server_pid=$!
+  local m names=() clients=() peers=() initial=""
+  for ((m = 1; m <= members; m++)); do
+    names+=("m$m")
+    clients+=("http://127.0.0.1:$(free_port)")
+    peers+=("http://127.0.0.1:$(free_port)")
+    initial+="${initial:+,}m$m=${peers[-1]}"
+  done
+  local endpoints
+  endpoints=$(IFS=,; echo "${clients[*]}")
+  for ((m = 0; m < members; m++)); do
+    local data="$work/$server-data-${names[$m]}"
+    mkdir -p "$data"
+    local cmd=${template//\{data\}/$data}
+    cmd=${cmd//\{name\}/${names[$m]}}
+    cmd=${cmd//\{client\}/${clients[$m]}}
+    cmd=${cmd//\{peer\}/${peers[$m]}}
+    cmd=${cmd//\{initial\}/$initial}
+    echo "== $server: $cmd" >&2
+    setsid bash -c "exec $cmd" >"$work/$server-${names[$m]}.log" 2>&1 &
+    server_pids+=($!)
+  done
 
   local deadline=$((SECONDS + ready_timeout))
-  until run_bench "$client" range side-by-side-ready --total 1 >/dev/null; do
-    if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "side-by-side: $server did not start serving; its output:" >&2
-      tail -n 30 "$work/$server.log" >&2
-      exit 1
-    fi
+  until run_bench "$endpoints" range side-by-side-ready --total 1 >/dev/null; do
+    local pid
+    for pid in "${server_pids[@]}"; do
+      if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+        echo "side-by-side: $server did not start serving; its output:" >&2
+        tail -n 30 "$work/$server"-*.log >&2
+        exit 1
+      fi
+    done
     sleep 0.5
   done
+  local client=$endpoints
   if ((warmup > 0)); then
     echo "   warm-up: $warmup puts" >&2
     run_bench "$client" put --total "$warmup" --clients 16 --conns 4 >/dev/null
@@ -144,7 +169,7 @@ measure() {
     result[$server,$i,p99]=$(jq -r '.latency_secs.p99 * 1000' <<<"$json")
   done
   stop_server
-  rm -rf "$data"
+  rm -rf "$work/$server"-data-*
 }
 
 [[ $only == ours ]] || measure etcd "$etcd_bin $etcd_flags"

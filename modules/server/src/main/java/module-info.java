@@ -14,9 +14,11 @@ module etcetera.server {
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport;
     requires org.snakeyaml.engine.v2;
     requires java.logging;
+    requires java.net.http;
     requires jdk.unsupported;
 
     uses etcetera.api.storage.StorageEngine;

@@ -78,6 +78,31 @@ class LayeringTest {
     }
 
     @Test
+    void watchHubKnowsNothingOfGrpcOrTheWire() {
+        noClasses().that().resideInAPackage("etcetera.server.watch..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.wire..", "com.google.protobuf..",
+                        "etcetera.server.grpc..", "etcetera.server.apply..", "etcetera.server.node..")
+                .check(classes);
+    }
+
+    @Test
+    void lessorKnowsNothingOfGrpcOrTheNode() {
+        noClasses().that().resideInAPackage("etcetera.server.lease..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.server.grpc..", "etcetera.server.node..", "etcetera.server.transport..")
+                .check(classes);
+    }
+
+    @Test
+    void lockAndElectionRecipesKnowNothingOfGrpcOrTheNode() {
+        noClasses().that().resideInAPackage("etcetera.server.concurrency..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.server.grpc..", "etcetera.server.node..", "etcetera.server.apply..")
+                .check(classes);
+    }
+
+    @Test
     void raftKnowsNothingOfTheServer() {
         noClasses().that().resideInAPackage("etcetera.raft..")
                 .should().dependOnClassesThat().resideInAnyPackage("etcetera.server..", "etcetera.wire..", "io.grpc..", "io.netty..")

@@ -119,7 +119,7 @@ class DurabilityIT {
                     kv.put(bytes("released/" + i), bytes("v" + i)).get(10, TimeUnit.SECONDS);
                 }
             }
-            assertTrue(server.output().stream().anyMatch(line -> line.contains("released WAL up to the applied index")),
+            assertTrue(server.output().stream().anyMatch(line -> line.contains("snapshot taken; WAL released behind it")),
                     "the WAL was released behind the durable backend: " + server.output());
             server.kill9();
             server.start();

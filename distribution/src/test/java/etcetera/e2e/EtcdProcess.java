@@ -32,16 +32,38 @@ final class EtcdProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final List<String> extraFlags;
+    /** The member's name and --initial-cluster; {@code null}: a one-member cluster named node1. */
+    private String name;
+    private String initialCluster;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
     private Path workingDirectory;
 
     EtcdProcess(Path binary, Path dataDir, List<String> extraFlags) {
+        this(binary, dataDir, freePort(), freePort(), extraFlags);
+    }
+
+    EtcdProcess(Path binary, Path dataDir, int clientPort, int peerPort, List<String> extraFlags) {
         this.binary = binary;
         this.dataDir = dataDir;
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
         this.extraFlags = List.copyOf(extraFlags);
+    }
+
+    /** Makes this process member {@code name} of the cluster {@code initialCluster} (name=peerURL,...). */
+    EtcdProcess asMember(String name, String initialCluster) {
+        this.name = name;
+        this.initialCluster = initialCluster;
+        return this;
+    }
+
+    String name() {
+        return name == null ? "node1" : name;
+    }
+
+    String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
     }
 
     static EtcdProcess ours(Path dataDir, String... flags) {
@@ -62,13 +84,13 @@ final class EtcdProcess implements AutoCloseable {
         output.clear();
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
-        command.add("--name=node1");
+        command.add("--name=" + name());
         command.add("--data-dir=" + dataDir);
         command.add("--listen-client-urls=http://127.0.0.1:" + clientPort);
         command.add("--advertise-client-urls=http://127.0.0.1:" + clientPort);
         command.add("--listen-peer-urls=http://127.0.0.1:" + peerPort);
         command.add("--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort);
-        command.add("--initial-cluster=node1=http://127.0.0.1:" + peerPort);
+        command.add("--initial-cluster=" + (initialCluster == null ? "node1=http://127.0.0.1:" + peerPort : initialCluster));
         command.addAll(extraFlags);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (workingDirectory != null) {
@@ -119,8 +141,36 @@ final class EtcdProcess implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     long pid() {
         return process.pid();
+    }
+
+    /** SIGSTOP: the process freezes (a stalled member, as far as its peers can tell). */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SIGKILL: no chance to flush or clean up. */

@@ -23,6 +23,12 @@ final class Etcdctl {
             }
             return this;
         }
+
+        /** The error etcdctl reported: its last {@code Error:} line (client retry logs come before it), or "". */
+        String errorLine() {
+            List<String> lines = stderr.lines().filter(l -> l.startsWith("Error:")).toList();
+            return lines.isEmpty() ? "" : lines.getLast();
+        }
     }
 
     private final String endpoint;

@@ -8,12 +8,9 @@ import etcetera.api.storage.Backend;
 import etcetera.api.storage.BackendOptions;
 import etcetera.api.storage.Progress;
 import etcetera.api.storage.StorageEngine;
-import etcetera.raft.Entry;
 import etcetera.raft.wal.Wal;
-import etcetera.raft.wal.WalContents;
 import etcetera.raft.wal.WalOptions;
 import etcetera.server.apply.Applier;
-import etcetera.server.apply.Leases;
 import etcetera.server.apply.RequestChecks;
 import etcetera.server.config.ServerConfig;
 import etcetera.server.config.Version;
@@ -22,8 +19,18 @@ import etcetera.server.errors.EtcdException;
 import etcetera.server.grpc.ClusterService;
 import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
+import etcetera.server.grpc.LeaseService;
+import etcetera.server.grpc.LockService;
+import etcetera.server.grpc.ElectionService;
+import etcetera.server.concurrency.Elections;
+import etcetera.server.concurrency.KeyChanges;
+import etcetera.server.concurrency.Locks;
+import etcetera.server.concurrency.PolledKeyChanges;
+import etcetera.server.lease.Lessor;
+import etcetera.server.lease.LessorOptions;
 import etcetera.server.grpc.MaintenanceApi;
 import etcetera.server.grpc.MaintenanceService;
+import etcetera.server.grpc.WatchService;
 import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
 import etcetera.server.http.HttpReplies;
@@ -34,7 +41,15 @@ import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
 import etcetera.server.mvcc.MvccStore;
 import etcetera.server.node.RequestIds;
-import etcetera.server.node.SingleMemberNode;
+import etcetera.server.node.RaftNode;
+import etcetera.server.watch.WatchHub;
+import etcetera.server.watch.WatchOptions;
+import etcetera.server.membership.ClusterMembers;
+import etcetera.server.transport.RaftInbound;
+import etcetera.server.transport.RaftTransport;
+import etcetera.raft.MemoryRaftStorage;
+import etcetera.raft.RaftOptions;
+import etcetera.raft.wal.Snapshotter;
 import etcetera.wire.etcdserverpb.AlarmRequest;
 import etcetera.wire.etcdserverpb.AlarmResponse;
 import etcetera.wire.etcdserverpb.AlarmType;
@@ -73,6 +88,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -105,7 +121,25 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final Backend backend;
     private final MvccStore store;
     private final Applier applier;
-    private final SingleMemberNode node;
+    /** Entries kept in memory behind a snapshot so that slow followers catch up without one (etcd's value). */
+    private static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
+
+    private final RaftNode node;
+    private final ClusterMembers members;
+    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean raisingNoSpace = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<StopReason> stopRequested = new CompletableFuture<>();
+
+    /**
+     * Why the member stops by itself.
+     *
+     * @param message what happened and what to do, for the log
+     * @param exitStatus the process exit status
+     */
+    public record StopReason(String message, int exitStatus) {
+    }
+    /** Makes the peer transport; the netty transport on the peer URLs in production. */
+    private final java.util.function.Function<RaftInbound, RaftTransport> transportFactory;
     private final RequestIds requestIds;
     private final Alarms alarms;
     private final ExecutorService workers;
@@ -115,11 +149,20 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("etcetera-timers").daemon().factory());
     private AutoCloseable autoCompaction = () -> { };
+    private MembershipChanges membershipChanges;
+    private PeerLinks peerLinks;
     private PeerListener peers;
+    private WatchHub watchHub;
+    private WatchService watchService;
+    private Lessor lessor;
+    private LeaseEndpoint leases;
+    private AutoCloseable leaseExpiry = () -> { };
 
     private EtcdServer(ServerConfig config, MemberIdentity identity, Backend backend, MvccStore store, Applier applier,
-            SingleMemberNode node, Alarms alarms) {
+            RaftNode node, Alarms alarms, ClusterMembers members) {
         this.config = config;
+        this.members = members;
+        this.transportFactory = PeerLinks::disconnected;
         this.alarms = alarms;
         this.identity = identity;
         this.backend = backend;
@@ -136,6 +179,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Path dataDir = config.member().dataDir();
         Path memberDir = dataDir.resolve("member");
         Path walDir = config.member().effectiveWalDir();
+        Path snapDir = memberDir.resolve("snap");
         Path backendDir = memberDir.resolve("db");
         try {
             Files.createDirectories(memberDir);
@@ -149,43 +193,106 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         Backend backend = engine.open(backendDir, new BackendOptions(false, 0));
         StorageEngines.recordChoice(engine, backendDir);
         MvccStore store = MvccStore.open(backend);
+        ClusterMembers members = new ClusterMembers();
+        members.load(backend);
+        Lessor lessor = Lessor.open(backend, store, LessorOptions.forRaft(config.member().electionTicks(), config.member().heartbeatInterval()));
 
         WalOptions walOptions = WalOptions.defaults().withMaxWals(config.member().maxWals()).withMaxSnapshots(config.member().maxSnapshots());
+        Snapshotter snapshotter = new Snapshotter(snapDir, walOptions);
         MemberIdentity identity;
-        Wal wal;
-        List<Entry> entries;
-        long term;
+        RaftNode.Log log;
+        Map<Long, byte[]> bootstrapVoters = Map.of();
+        List<etcetera.wire.etcdserverpb.Member> knownPeers = List.of();
         if (Wal.exists(walDir)) {
-            wal = Wal.open(walDir, walOptions);
-            WalContents contents = wal.readAll(store.consistentIndex());
-            identity = MemberIdentity.decode(contents.metadata());
-            entries = contents.entries();
-            term = Math.max(1, contents.hardState().term());
+            log = RaftNode.readLog(Wal.open(walDir, walOptions), snapshotter);
+            identity = MemberIdentity.decode(log.metadata());
+            long snapshotIndex = log.storage().snapshot().index();
+            if (store.consistentIndex() < snapshotIndex) {
+                // the snapshot was recorded but the backend image that came with it not yet restored
+                Path image = RaftNode.imageFile(snapDir, snapshotIndex);
+                LOG.log(Level.INFO, "restoring the backend from the snapshot image received before the restart file=" + image);
+                try (var in = new java.io.BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
+                    store.replaceWith(in);
+                } catch (IOException e) {
+                    throw new StartupException("the backend is behind the last snapshot (index " + snapshotIndex
+                            + ") and its image " + image + " cannot be read: " + e.getMessage());
+                }
+                members.load(backend);
+            }
             LOG.log(Level.INFO, "restarting member; --initial-cluster flags are ignored, the data dir says who this member is"
                     + " member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex()
-                    + " wal-entries=" + entries.size() + " backend-applied-index=" + store.consistentIndex());
+                    + " snapshot-index=" + snapshotIndex + " wal-last-index=" + log.storage().lastIndex()
+                    + " backend-applied-index=" + store.consistentIndex());
         } else {
-            identity = bootstrap(config);
-            wal = Wal.create(walDir, walOptions, identity.encode());
-            entries = List.of();
-            term = 1;
-            LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex());
+            InitialCluster cluster = bootstrap(config);
+            Member me = ClusterBootstrap.member(cluster, config.member().name())
+                    .orElseThrow(() -> new StartupException("member " + config.member().name() + " is not in --initial-cluster"));
+            if (config.cluster().initialClusterState() == ServerConfig.ClusterState.EXISTING) {
+                ExistingCluster existing = ExistingCluster.join(cluster, me);
+                identity = new MemberIdentity(existing.memberId(), existing.clusterId());
+                knownPeers = existing.members();
+            } else {
+                identity = new MemberIdentity(me.id(), cluster.clusterId());
+                Map<Long, byte[]> voters = new java.util.LinkedHashMap<>();
+                for (Member m : cluster.members()) {
+                    voters.put(m.id(), etcetera.wire.etcdserverpb.Member.newBuilder().setID(m.id()).setName(m.name())
+                            .addAllPeerURLs(m.peerUrls().stream().map(URI::toString).toList()).build().toByteArray());
+                }
+                bootstrapVoters = voters;
+            }
+            log = new RaftNode.Log(Wal.create(walDir, walOptions, identity.encode()), snapshotter, new MemoryRaftStorage(), identity.encode());
+            LOG.log(Level.INFO, "starting a new member member-id=" + identity.memberHex() + " cluster-id=" + identity.clusterHex()
+                    + " initial-cluster-state=" + config.cluster().initialClusterState().name().toLowerCase(java.util.Locale.ROOT));
         }
-        long lastIndex = Math.max(wal.lastIndex(), store.consistentIndex());
-        long headerTerm = term;
         Alarms alarms = new Alarms();
-        Applier applier = new Applier(store, revision -> header(identity, headerTerm, revision), Leases.none(), alarms::noSpace);
-        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend);
-        int replayed = SingleMemberNode.replay(entries, stateMachine);
-        if (replayed > 0) {
-            LOG.log(Level.INFO, "replayed WAL entries the backend had not applied count=" + replayed + " applied-index=" + store.consistentIndex());
+        RaftNode[] nodeRef = new RaftNode[1];
+        Applier applier = new Applier(store, revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision),
+                lessor, alarms::noSpace);
+        PeerLinks peerLinks = new PeerLinks(identity.memberId());
+        CompletableFuture<StopReason> removal = new CompletableFuture<>();
+        peerLinks.whenSelfRemoved(() -> removal.complete(new StopReason(
+                "the member has been permanently removed from the cluster; stopping. To rejoin, add it again with"
+                        + " etcdctl member add and start it with an empty data dir and --initial-cluster-state existing", 0)));
+        alarms.load(backend);
+        WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults());
+        KvStateMachine stateMachine = new KvStateMachine(store, applier, backend, members, peerLinks, alarms,
+                revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision), watchHub);
+        ServerConfig.Member m = config.member();
+        Duration tick = m.heartbeatInterval();
+        RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
+                Duration.ofSeconds(5).plus(m.electionTimeout().multipliedBy(2)));
+        RaftOptions raftOptions = RaftOptions.defaults(identity.memberId()).withElectionTicks(Math.max(2, m.electionTicks()))
+                .withHeartbeatTicks(1).withMaxSizePerMsg(1 << 20).withMaxInflightMsgs(4096 / 8);
+        RaftNode node = new RaftNode(identity.memberId(), nodeOptions, raftOptions, log, stateMachine, bootstrapVoters);
+        nodeRef[0] = node;
+        // The lessor keeps expiries and serves keep-alives only while this member leads (etcd's promote/demote).
+        node.onLeaderChange(soft -> {
+            if (soft.role() == etcetera.raft.Role.LEADER) {
+                lessor.promote(m.electionTimeout());
+            } else {
+                lessor.demote();
+            }
+        });
+        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms, members);
+        server.watchHub = watchHub;
+        peerLinks.attach(node, server.transportFactory.apply(node), members);
+        server.peerLinks = peerLinks;
+        removal.thenAccept(server.stopRequested::complete);
+        node.whenFailed(cause -> server.stopRequested.complete(new StopReason(
+                "the member stopped after a fatal error (" + cause + "); check the log above and the disk, then restart it", 1)));
+        server.membershipChanges = new MembershipChanges(identity.memberId(), identity.clusterId(), node, members,
+                () -> peerLinks.transport().connectedPeers(), config.cluster().strictReconfigCheck(), server::header);
+        for (etcetera.wire.etcdserverpb.Member peer : knownPeers) {
+            peerLinks.added(peer);
         }
-        SingleMemberNode node = new SingleMemberNode(wal, stateMachine, identity.memberId(), term, lastIndex, config.member().snapshotCount());
-        EtcdServer server = new EtcdServer(config, identity, backend, store, applier, node, alarms);
-        if (backend.size() > server.quotaBytes) {
-            server.alarms.raise(identity.memberId(), AlarmType.NOSPACE);
+        for (etcetera.wire.etcdserverpb.Member peer : members.members()) {
+            peerLinks.added(peer);
         }
-        node.start();
+        server.lessor = lessor;
+        server.leases = new LeaseEndpoint(lessor, (request, cost) -> server.propose(request, Object.class, cost), server::header,
+                server.requestIds, m.electionTimeout().multipliedBy(3));
+        server.leaseExpiry = lessor.startExpiry(server.timers, server.leases::revokeExpired);
+        node.start(peerLinks.transport());
         server.startAutoCompaction();
         try {
             server.peers = PeerListener.start(config.member().listenPeerUrls(), server);
@@ -195,8 +302,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         }
         System.getLogger("etcdserver/api").log(Level.INFO, "enabled capabilities for version " + CLUSTER_VERSION);
         server.serveClients();
-        LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
-                + "} to cluster " + identity.clusterHex());
+        server.publish();
+        if (backend.size() > server.quotaBytes) {
+            server.raiseNoSpace();
+        }
         EMBED.log(Level.INFO, "ready to serve client requests");
         for (InetSocketAddress address : server.boundClientAddresses) {
             EMBED.log(Level.INFO, "serving insecure client requests on " + address.getHostString() + ":" + address.getPort()
@@ -205,25 +314,70 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         return server;
     }
 
-    private static MemberIdentity bootstrap(ServerConfig config) {
+    /**
+     * Makes this member's name and client URLs known to the cluster through the log, retrying
+     * until a leader takes the proposal, as etcd's publish does. Waits up to a few seconds so
+     * that a one-member cluster is fully up when start returns; keeps trying in the background.
+     */
+    private void publish() {
+        etcetera.wire.etcdserverpb.Member attributes = etcetera.wire.etcdserverpb.Member.newBuilder()
+                .setID(identity.memberId()).setName(config.member().name())
+                .addAllClientURLs(config.cluster().advertiseClientUrls().stream().map(URI::toString).toList()).build();
+        CompletableFuture<Void> published = new CompletableFuture<>();
+        Thread.ofVirtual().name("etcetera-publish").start(() -> {
+            while (!closing) {
+                try {
+                    propose(InternalRequest.newBuilder().setPublish(attributes), Object.class, 0).get(nodeTimeoutMillis(), TimeUnit.MILLISECONDS);
+                    LOG.log(Level.INFO, "published {Name:" + config.member().name() + " ClientURLs:" + config.cluster().advertiseClientUrls()
+                            + "} to cluster " + identity.clusterHex());
+                    published.complete(null);
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (closing) {
+                        return;
+                    }
+                    LOG.log(Level.DEBUG, "publish not yet accepted, retrying error=" + e);
+                    try {
+                        Thread.sleep(config.member().heartbeatInterval().toMillis());
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        });
+        try {
+            published.get(members.members().size() <= 1 ? 5_000 : 0, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a multi-member cluster serves once its leader is elected; requests wait for it
+        }
+    }
+
+    private long nodeTimeoutMillis() {
+        return 5_000 + 2 * config.member().electionTimeout().toMillis();
+    }
+
+    private static InitialCluster bootstrap(ServerConfig config) {
         BootstrapRequest request = new BootstrapRequest(config.member().name(), config.cluster().initialAdvertisePeerUrls(),
                 config.cluster().initialCluster(), config.cluster().initialClusterToken(), Map.of());
         List<ClusterBootstrap> strategies = ServiceLoader.load(ClusterBootstrap.class).stream().map(ServiceLoader.Provider::get).toList();
         ClusterBootstrap strategy = strategies.stream().filter(s -> s.appliesTo(request)).findFirst()
                 .orElseThrow(() -> new StartupException("no cluster bootstrap strategy applies to this configuration; present: "
                         + strategies.stream().map(ClusterBootstrap::name).collect(Collectors.joining(", "))));
-        InitialCluster cluster = strategy.resolve(request);
-        Member me = ClusterBootstrap.member(cluster, config.member().name())
-                .orElseThrow(() -> new StartupException("member " + config.member().name() + " is not in --initial-cluster"));
-        if (cluster.members().size() != 1) {
-            throw new StartupException("--initial-cluster names " + cluster.members().size()
-                    + " members; this build runs single-member clusters only (multi-member clusters come with the Raft node driver)");
-        }
-        return new MemberIdentity(me.id(), cluster.clusterId());
+        return strategy.resolve(request);
     }
 
     private void serveClients() {
+        MemberKvClient self = new MemberKvClient(this, leases);
+        KeyChanges keyChanges = new PolledKeyChanges(store, timers); // interim until the watch hub is wired in
+        Locks locks = new Locks(self, keyChanges);
+        Elections elections = new Elections(self, keyChanges);
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
+        watchService = new WatchService(watchHub, this::header, config.member().maxRequestBytes(),
+                config.experimental().watchProgressNotifyInterval(), workers, timers);
         for (URI url : config.member().listenClientUrls()) {
             if (!"http".equals(url.getScheme())) {
                 throw new StartupException("listen client URL " + url + ": only http:// is served in this build (TLS comes with the security issue)");
@@ -234,8 +388,12 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .permitKeepAliveWithoutCalls(true)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
+                    .addService(new LeaseService(leases))
+                    .addService(new LockService(locks))
+                    .addService(new ElectionService(elections))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
-                    .addService(new ClusterService(this::members))
+                    .addService(new ClusterService(membershipChanges))
+                    .addService(watchService)
                     .build();
             try {
                 grpc.start();
@@ -280,6 +438,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         LOG.log(Level.INFO, "auto compaction enabled policy=" + policy);
     }
 
+    /**
+     * Completes when the member must stop by itself: it was removed from the cluster (exit 0, as
+     * etcd), or its node failed (exit 1).
+     */
+    public CompletableFuture<StopReason> stopRequested() {
+        return stopRequested;
+    }
+
     /** The addresses the client listeners are bound to (useful with port 0). */
     public List<InetSocketAddress> clientAddresses() {
         return List.copyOf(boundClientAddresses);
@@ -291,7 +457,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<RangeResponse> range(RangeRequest request) {
         try {
             RequestChecks.checkRange(request);
-            return CompletableFuture.completedFuture(applier.range(request));
+            if (request.getSerializable()) {
+                return CompletableFuture.completedFuture(applier.range(request));
+            }
+            return node.readBarrier().thenApplyAsync(index -> applier.range(request), workers);
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -322,7 +491,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         try {
             RequestChecks.checkTxn(request, config.member().maxTxnOps());
             if (RequestChecks.isReadOnly(request)) {
-                return CompletableFuture.completedFuture(applier.txnReadOnly(request));
+                if (RequestChecks.isSerializable(request)) {
+                    return CompletableFuture.completedFuture(applier.txnReadOnly(request));
+                }
+                return node.readBarrier().thenApplyAsync(index -> applier.txnReadOnly(request), workers);
             }
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
@@ -351,7 +523,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
         if (quotaCost > 0 && (alarms.noSpace() || backend.size() + quotaCost >= quotaBytes)) {
-            alarms.raise(identity.memberId(), AlarmType.NOSPACE);
+            raiseNoSpace();
             return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
         }
         return node.propose(id, data).thenApply(type::cast);
@@ -384,13 +556,21 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 .setVersion(ETCD_VERSION)
                 .setDbSize(backend.size())
                 .setDbSizeInUse(backend.sizeInUse())
-                .setLeader(identity.memberId())
-                .setRaftIndex(node.lastIndex())
+                .setLeader(node.leaderId())
+                .setRaftIndex(node.commitIndex())
                 .setRaftTerm(node.term())
                 .setRaftAppliedIndex(node.appliedIndex())
-                .addAllErrors(alarms.describe())
-                .setIsLearner(false)
+                .addAllErrors(statusErrors())
+                .setIsLearner(members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false))
                 .build();
+    }
+
+    private List<String> statusErrors() {
+        List<String> errors = new ArrayList<>(alarms.describe());
+        if (node.leaderId() == 0) {
+            errors.add(EtcdError.NO_LEADER.message());
+        }
+        return errors;
     }
 
     @Override
@@ -404,10 +584,25 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
-        return CompletableFuture.completedFuture(AlarmResponse.newBuilder()
-                .setHeader(header())
-                .addAllAlarms(alarms.handle(request))
-                .build());
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            return CompletableFuture.completedFuture(AlarmResponse.newBuilder().setHeader(header())
+                    .addAllAlarms(alarms.raisedAlarms()).build());
+        }
+        return propose(InternalRequest.newBuilder().setAlarm(request), AlarmResponse.class, 0);
+    }
+
+    /**
+     * Raises NOSPACE for this member through the log (so every member refuses writes), once
+     * until it is disarmed; as etcd, the request that hit the quota fails at once either way.
+     */
+    private void raiseNoSpace() {
+        if (alarms.noSpace() || !raisingNoSpace.compareAndSet(false, true)) {
+            return;
+        }
+        AlarmRequest activate = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(identity.memberId()).setAlarm(AlarmType.NOSPACE).build();
+        propose(InternalRequest.newBuilder().setAlarm(activate), AlarmResponse.class, 0)
+                .whenComplete((response, failure) -> raisingNoSpace.set(false));
     }
 
     @Override
@@ -424,8 +619,26 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public MoveLeaderResponse moveLeader(long targetId) {
-        if (targetId != identity.memberId()) {
+        if (node.leaderId() != identity.memberId()) {
+            throw EtcdError.NOT_LEADER.exception();
+        }
+        boolean voter = members.member(targetId).map(m -> !m.getIsLearner()).orElse(false);
+        if (!voter) {
             throw EtcdError.BAD_LEADER_TRANSFEREE.exception();
+        }
+        if (targetId != identity.memberId()) {
+            LOG.log(Level.INFO, "leadership transfer starting from " + identity.memberHex() + " to " + Long.toHexString(targetId));
+            CompletableFuture<Void> transferred = node.leaderBecomes(targetId);
+            node.call(raw -> raw.transferLeader(targetId));
+            try {
+                transferred.get(nodeTimeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw EtcdError.TIMEOUT_LEADER_TRANSFER.exception();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EtcdError.STOPPED.exception();
+            }
+            LOG.log(Level.INFO, "leadership transferred to " + Long.toHexString(targetId));
         }
         return MoveLeaderResponse.newBuilder().setHeader(header()).build();
     }
@@ -445,7 +658,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public boolean healthy() {
-        return node.failure() == null && !alarms.any();
+        return node.failure() == null && !alarms.any() && node.leaderId() != 0;
     }
 
     @Override
@@ -465,14 +678,24 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public String membersJson() {
-        return "[{\"id\":" + Long.toUnsignedString(identity.memberId())
-                + ",\"peerURLs\":" + jsonList(config.cluster().initialAdvertisePeerUrls())
-                + ",\"name\":" + HttpReplies.jsonString(config.member().name())
-                + ",\"clientURLs\":" + jsonList(config.cluster().advertiseClientUrls()) + "}]";
+        return members.members().stream().map(m -> "{\"id\":" + Long.toUnsignedString(m.getID())
+                + ",\"peerURLs\":" + jsonList(m.getPeerURLsList())
+                + ",\"name\":" + HttpReplies.jsonString(m.getName())
+                + ",\"clientURLs\":" + jsonList(m.getClientURLsList()) + "}").collect(Collectors.joining(",", "[", "]"));
     }
 
-    private static String jsonList(List<URI> urls) {
-        return urls.stream().map(u -> HttpReplies.jsonString(u.toString())).collect(Collectors.joining(",", "[", "]"));
+    @Override
+    public byte[] membersProto() {
+        return MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members.members()).build().toByteArray();
+    }
+
+    private static String jsonList(List<String> urls) {
+        return urls.stream().map(HttpReplies::jsonString).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> promoteForPeer(long learnerId) {
+        return membershipChanges.promoteForPeer(learnerId);
     }
 
     @Override
@@ -480,22 +703,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         return "{\"etcdserver\":\"" + Version.ETCD + "\",\"etcdcluster\":\"" + Version.ETCD_CLUSTER + "\"}";
     }
 
-    MemberListResponse members() {
-        return MemberListResponse.newBuilder()
-                .setHeader(header())
-                .addMembers(etcetera.wire.etcdserverpb.Member.newBuilder()
-                        .setID(identity.memberId())
-                        .setName(config.member().name())
-                        .addAllPeerURLs(config.cluster().initialAdvertisePeerUrls().stream().map(URI::toString).toList())
-                        .addAllClientURLs(config.cluster().advertiseClientUrls().stream().map(URI::toString).toList())
-                        .build())
-                .build();
-    }
-
     /** Stops serving, finishes what is in flight, and closes the data. */
     @Override
     public void close() {
         LOG.log(Level.INFO, "stopping member member-id=" + identity.memberHex());
+        closing = true;
+        if (watchService != null) {
+            watchService.close();
+        }
         for (Server grpc : grpcServers) {
             grpc.shutdown();
         }
@@ -511,6 +726,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         }
         try {
             autoCompaction.close();
+            leaseExpiry.close();
         } catch (Exception e) {
             LOG.log(Level.WARNING, "stopping auto compaction failed: " + e);
         }
@@ -519,6 +735,13 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             peers.close();
         }
         node.close();
+        if (lessor != null) {
+            lessor.close();
+        }
+        if (peerLinks != null) {
+            peerLinks.close();
+        }
+        watchHub.close();
         workers.shutdownNow();
         store.close();
         backend.close();

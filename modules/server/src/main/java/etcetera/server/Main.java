@@ -65,13 +65,19 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        server.stopRequested().thenRun(stop::countDown);
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.log(Level.INFO, "received a stop signal; shutting down");
+        EtcdServer.StopReason reason = server.stopRequested().getNow(null);
+        if (reason == null) {
+            LOG.log(Level.INFO, "received a stop signal; shutting down");
+        } else {
+            LOG.log(reason.exitStatus() == 0 ? Level.WARNING : Level.ERROR, reason.message());
+        }
         server.close();
-        System.exit(0);
+        System.exit(reason == null ? 0 : reason.exitStatus());
     }
 }

@@ -10,6 +10,13 @@ import etcetera.server.mvcc.ReadView;
 import etcetera.server.mvcc.WriteTxn;
 import etcetera.wire.etcdserverpb.CompactionRequest;
 import etcetera.wire.etcdserverpb.CompactionResponse;
+import etcetera.wire.etcdserverpb.LeaseCheckpoint;
+import etcetera.wire.etcdserverpb.LeaseCheckpointRequest;
+import etcetera.wire.etcdserverpb.LeaseCheckpointResponse;
+import etcetera.wire.etcdserverpb.LeaseGrantRequest;
+import etcetera.wire.etcdserverpb.LeaseGrantResponse;
+import etcetera.wire.etcdserverpb.LeaseRevokeRequest;
+import etcetera.wire.etcdserverpb.LeaseRevokeResponse;
 import etcetera.wire.etcdserverpb.PutRequest;
 import etcetera.wire.etcdserverpb.RangeRequest;
 import etcetera.wire.etcdserverpb.RangeResponse;
@@ -45,7 +52,8 @@ public final class Applier {
     private final TxnRunner txns;
 
     /**
-     * @param leases which leases exist, for puts that attach one
+     * @param leases the lessor's replicated state: checked by puts that attach a lease, changed
+     *     by lease requests and by every write (attachments)
      * @param noSpace whether the NOSPACE alarm is raised (puts are refused while it is)
      */
     public Applier(MvccStore store, ResponseHeaders headers, Leases leases, NoSpaceAlarm noSpace) {
@@ -94,13 +102,15 @@ public final class Applier {
     // ---- writes, apply thread -------------------------------------------------------------
 
     /**
-     * Applies one committed KV request: put, delete range, txn, compaction, or a range that
+     * Applies one committed KV or lease request: put, delete range, txn, compaction, lease
+     * grant, revoke (its keys deleted in one revision) or checkpoint, or a range that
      * was ordered through the log (read on the writer's view, which includes the batch not
      * yet committed). Apply thread only.
      *
      * @return the response and the changes made
      * @throws etcetera.server.errors.EtcdException the request's client-visible failure
-     *     (NO_SPACE, LEASE_NOT_FOUND, KEY_NOT_FOUND, COMPACTED, FUTURE_REV); the store is
+     *     (NO_SPACE, LEASE_NOT_FOUND, LEASE_EXIST, LEASE_TTL_TOO_LARGE, KEY_NOT_FOUND,
+     *     COMPACTED, FUTURE_REV); the store is
      *     unchanged then
      * @throws IllegalArgumentException for a request that is not a KV request
      */
@@ -113,6 +123,9 @@ public final class Applier {
             case RANGE -> inWriteTxn(txn -> RangeReader.range(txn, request.getRange()),
                     (response, header) -> response.setHeader(header).build());
             case COMPACTION -> compact(request.getCompaction());
+            case LEASE_GRANT -> grant(request.getLeaseGrant());
+            case LEASE_REVOKE -> revoke(request.getLeaseRevoke());
+            case LEASE_CHECKPOINT -> checkpoint(request.getLeaseCheckpoint());
             default -> throw new IllegalArgumentException("not a KV request: " + request.getRequestCase());
         };
     }
@@ -126,6 +139,14 @@ public final class Applier {
     @Deprecated
     public Object apply(InternalRequest request) {
         return applyWithEvents(request).response();
+    }
+
+    /**
+     * The backend was replaced by a snapshot image: reloads the state derived from it that
+     * the applier keeps beside the MVCC store (the leases). Apply thread only.
+     */
+    public void restored() {
+        leases.reload();
     }
 
     /**
@@ -164,6 +185,31 @@ public final class Applier {
         return new Applied(response, List.of(), Optional.of(result.done()));
     }
 
+    private Applied grant(LeaseGrantRequest request) {
+        long ttl = leases.grant(request.getID(), request.getTTL());
+        return new Applied(LeaseGrantResponse.newBuilder().setHeader(headers.at(store.appliedRevision()))
+                .setID(request.getID()).setTTL(ttl).build(), List.of());
+    }
+
+    /** Deletes the lease's keys in one write transaction (one revision, one event each), and the lease with them. */
+    private Applied revoke(LeaseRevokeRequest request) {
+        List<byte[]> keys = leases.attachedKeys(request.getID());
+        return inWriteTxn(txn -> {
+            for (byte[] key : keys) {
+                txn.deleteRange(key, WireKv.NO_BYTES);
+            }
+            leases.revoked(request.getID());
+            return LeaseRevokeResponse.newBuilder();
+        }, (response, header) -> response.setHeader(header).build());
+    }
+
+    private Applied checkpoint(LeaseCheckpointRequest request) {
+        for (LeaseCheckpoint checkpoint : request.getCheckpointsList()) {
+            leases.checkpoint(checkpoint.getID(), checkpoint.getRemainingTTL());
+        }
+        return new Applied(LeaseCheckpointResponse.newBuilder().setHeader(headers.at(store.appliedRevision())).build(), List.of());
+    }
+
     /**
      * Runs {@code body} in one write transaction and completes its response with the header
      * at the transaction's revision (the current one if it changed nothing).
@@ -172,6 +218,7 @@ public final class Applier {
         try (WriteTxn txn = store.write()) {
             B response = body.apply(txn);
             List<Event> events = txn.end();
+            leases.attachmentsChanged(events);
             return new Applied(complete.apply(response, headers.at(txn.revision())), events);
         }
     }

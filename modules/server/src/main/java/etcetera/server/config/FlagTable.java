@@ -164,7 +164,7 @@ final class FlagTable {
             flag(EXPERIMENTAL, NOT_YET, "experimental-compaction-batch-limit", INT, "1000", "Most revisions removed per compaction batch."),
             flag(EXPERIMENTAL, NOT_YET, "experimental-peer-skip-client-san-verification", BOOL, "false",
                     "Do not check the SAN of peers' client certificates.", ""),
-            flag(EXPERIMENTAL, NOT_YET, "experimental-watch-progress-notify-interval", DURATION, "10m",
+            flag(EXPERIMENTAL, EFFECTIVE, "experimental-watch-progress-notify-interval", DURATION, "10m",
                     "Interval of progress notifications on watches."),
             flag(EXPERIMENTAL, NOT_YET, "experimental-warning-apply-duration", DURATION, "100ms",
                     "Log a warning for requests whose apply takes longer than this."),

@@ -54,11 +54,18 @@ public enum EtcdError {
     TIMEOUT(StatusCode.UNAVAILABLE, "etcdserver: request timed out"),
     TIMEOUT_DUE_TO_LEADER_FAIL(StatusCode.UNAVAILABLE, "etcdserver: request timed out, possibly due to previous leader failure"),
     TIMEOUT_DUE_TO_CONNECTION_LOST(StatusCode.UNAVAILABLE, "etcdserver: request timed out, possibly due to connection lost"),
+    TIMEOUT_LEADER_TRANSFER(StatusCode.UNAVAILABLE, "etcdserver: request timed out, leader transfer took too long"),
     TIMEOUT_WAIT_APPLIED_INDEX(StatusCode.UNAVAILABLE, "etcdserver: request timed out, waiting for the applied index took too long"),
     UNHEALTHY(StatusCode.UNAVAILABLE, "etcdserver: unhealthy cluster"),
     CORRUPT(StatusCode.DATA_LOSS, "etcdserver: corrupt cluster"),
     NOT_SUPPORTED_FOR_LEARNER(StatusCode.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
-    BAD_LEADER_TRANSFEREE(StatusCode.FAILED_PRECONDITION, "etcdserver: bad leader transferee");
+    BAD_LEADER_TRANSFEREE(StatusCode.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+    /** Raft refused the proposal (no leader known, leadership moving, a membership change pending); etcd 3.4's text and code. */
+    PROPOSAL_DROPPED(StatusCode.UNKNOWN, "raft proposal dropped"),
+    // The Election service's errors: plain errors in etcd, so clients see code Unknown.
+    ELECTION_NOT_LEADER(StatusCode.UNKNOWN, "election: not leader"),
+    ELECTION_NO_LEADER(StatusCode.UNKNOWN, "election: no leader"),
+    ELECTION_MISSING_LEADER_KEY(StatusCode.UNKNOWN, "\"leader\" field must be provided");
 
     private final StatusCode code;
     private final String message;

@@ -35,6 +35,17 @@ final class KeyIndex {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long compactRevision = -1;
 
+    /** Forgets every key (before reloading the index from a replaced backend). */
+    void clear() {
+        lock.writeLock().lock();
+        try {
+            keys.clear();
+            compactRevision = -1;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** The version of {@code key} visible at {@code atRev}, or {@code null}. */
     KeyHistory.Found get(byte[] key, long atRev) {
         lock.readLock().lock();

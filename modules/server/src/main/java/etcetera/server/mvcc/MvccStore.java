@@ -1,8 +1,11 @@
 package etcetera.server.mvcc;
 
 import etcetera.api.storage.Backend;
+import etcetera.api.storage.Progress;
+import etcetera.api.storage.SnapshotFormat;
 import etcetera.api.storage.ReadTxn;
 import etcetera.api.storage.WriteBatch;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -276,6 +279,50 @@ public final class MvccStore implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         pendingDone.add(done);
         return new CompactionResult(revision, done);
+    }
+
+    /**
+     * Replaces the whole backend with a snapshot image in the engine-neutral format (a
+     * follower installing its leader's snapshot), durably, then reloads the key index and the
+     * revisions from it. Waits for running compactions first. Apply thread only, with
+     * everything applied so far committed; uncommitted changes are discarded.
+     *
+     * @throws etcetera.api.storage.StorageException if the image is truncated or corrupt; the
+     *     backend is then unchanged
+     */
+    public void replaceWith(InputStream image) {
+        checkOpen();
+        if (batch != null) {
+            txn = null;
+            dirty = false;
+            releaseBatch();
+        }
+        compactionsDone().join();
+        writerLock.lock();
+        try (WriteBatch b = backend.write()) {
+            for (String bucket : b.buckets()) {
+                b.deleteBucket(bucket);
+            }
+            SnapshotFormat.read(image, new SnapshotFormat.Sink() {
+                @Override
+                public void bucket(String name) {
+                    b.createBucket(name);
+                }
+
+                @Override
+                public void entry(String bucket, byte[] key, byte[] value) {
+                    b.put(bucket, key, value);
+                }
+            }, Progress.none());
+            b.commit();
+        } finally {
+            writerLock.unlock();
+        }
+        backend.sync();
+        pendingCompaction = NONE;
+        pendingDone.clear();
+        index.clear();
+        restore();
     }
 
     /**

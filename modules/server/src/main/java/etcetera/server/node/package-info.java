@@ -1,9 +1,7 @@
 /**
- * The node: the path from a proposal to its application. Proposals are appended to the
- * write-ahead log in batches (one fsync per batch: group commit), then handed to the apply
- * loop, which applies a whole batch to the state machine and commits it at once. Until the
- * Raft driver lands, {@link etcetera.server.node.SingleMemberNode} is the log of a one-member
- * cluster; the Raft driver keeps the same shape and puts consensus between the WAL append and
- * the apply.
+ * The node: {@link etcetera.server.node.RaftNode} drives the Raft state machine with ticks,
+ * peer messages and proposals, persists its log in the WAL (group commit), and hands
+ * committed entries to the apply loop, which applies them to the {@link
+ * etcetera.server.node.StateMachine} in batches and answers the waiting requests.
  */
 package etcetera.server.node;
