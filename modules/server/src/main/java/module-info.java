@@ -14,6 +14,7 @@ module etcetera.server {
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport;
     requires org.snakeyaml.engine.v2;
     requires java.logging;

@@ -1,7 +1,8 @@
 /**
  * etcd's v3 API on the wire: our own {@code .proto} files with etcd's packages, service
  * names, message names and field numbers, and the protobuf/grpc-java code generated from
- * them at build time. Also {@code etcetera.wire.internal}: the payload of our replicated log.
+ * them at build time. Also {@code etcetera.wire.internal}: the payload of our replicated log, and
+ * {@code etcetera.wire.raft}: our peer protocol (Raft messages and snapshots between members).
  */
 module etcetera.wire {
     requires transitive com.google.protobuf;
@@ -20,4 +21,5 @@ module etcetera.wire {
     exports etcetera.wire.v3lockpb;
     exports etcetera.wire.v3electionpb;
     exports etcetera.wire.internal;
+    exports etcetera.wire.raft;
 }

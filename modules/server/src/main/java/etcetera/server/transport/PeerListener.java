@@ -3,6 +3,7 @@ package etcetera.server.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Listens on the peer URLs: {@code http://host:port} on TCP, {@code unix://host:port} on a
  * Unix domain socket whose file is named {@code host:port} in the working directory, as etcd
  * names it (a stale socket file is replaced). One event loop thread serves all of them.
+ * Each connection is HTTP (etcd's peer endpoints) or, if it opens with the Raft preface, a
+ * stream of the peer transport ({@link #serveRaft}).
  */
 public final class PeerListener implements AutoCloseable {
 
@@ -36,6 +39,7 @@ public final class PeerListener implements AutoCloseable {
     private final EventLoopGroup loop;
     private final List<Channel> channels = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
+    private volatile NettyRaftTransport raft;
 
     private PeerListener(EventLoopGroup loop) {
         this.loop = loop;
@@ -70,7 +74,7 @@ public final class PeerListener implements AutoCloseable {
                 bootstrap.channel(NioServerSocketChannel.class);
             }
             case "unix" -> {
-                Path file = Path.of(url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : ""));
+                Path file = socketFile(url);
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException e) {
@@ -86,7 +90,9 @@ public final class PeerListener implements AutoCloseable {
         bootstrap.childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new PeerHttpHandler(api));
+                channel.pipeline().addLast(new PeerProtocolSniffer(PeerListener.this::raftStream,
+                        pipeline -> pipeline.addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new PeerHttpHandler(api))));
             }
         });
         Channel channel;
@@ -98,6 +104,28 @@ public final class PeerListener implements AutoCloseable {
         }
         channels.add(channel);
         LOG.log(Level.INFO, "listening for peers on " + describe(channel.localAddress()));
+    }
+
+    /** The socket file of a {@code unix://host:port} URL: {@code host:port} in the working directory, as etcd names it. */
+    static Path socketFile(URI url) {
+        return Path.of(url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : ""));
+    }
+
+    /**
+     * From now on, connections that open with the Raft preface are handed to {@code transport}
+     * (until then they are closed: the member cannot take Raft messages yet).
+     */
+    public void serveRaft(NettyRaftTransport transport) {
+        raft = transport;
+    }
+
+    private void raftStream(ChannelPipeline pipeline) {
+        NettyRaftTransport transport = raft;
+        if (transport == null) {
+            pipeline.close();
+        } else {
+            transport.accept(pipeline);
+        }
     }
 
     private static String describe(SocketAddress address) {
