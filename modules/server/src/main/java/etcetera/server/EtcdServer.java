@@ -25,7 +25,7 @@ import etcetera.server.grpc.ElectionService;
 import etcetera.server.concurrency.Elections;
 import etcetera.server.concurrency.KeyChanges;
 import etcetera.server.concurrency.Locks;
-import etcetera.server.concurrency.PolledKeyChanges;
+import etcetera.server.concurrency.WatchedKeyChanges;
 import etcetera.server.lease.Lessor;
 import etcetera.server.lease.LessorOptions;
 import etcetera.server.grpc.MaintenanceApi;
@@ -372,7 +372,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     private void serveClients() {
         MemberKvClient self = new MemberKvClient(this, leases);
-        KeyChanges keyChanges = new PolledKeyChanges(store, timers); // interim until the watch hub is wired in
+        KeyChanges keyChanges = new WatchedKeyChanges(watchHub, workers);
         Locks locks = new Locks(self, keyChanges);
         Elections elections = new Elections(self, keyChanges);
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
