@@ -182,11 +182,9 @@ public final class NettyRaftTransport implements RaftTransport {
             reason = "request cluster ID mismatch: local-member-cluster-id=" + PeerProtocol.hex(options.clusterId())
                     + " remote-peer-cluster-id=" + PeerProtocol.hex(hello.getClusterId());
         } else if (hello.getAddressee() != options.localId()) {
-            reason = "addressee mismatch: local-member-id=" + PeerProtocol.hex(options.localId())
-                    + " addressee=" + PeerProtocol.hex(hello.getAddressee());
+            reason = "addressee mismatch: the stream is for addressee=" + PeerProtocol.hex(hello.getAddressee());
         } else if (removed.contains(hello.getSender()) || inbound.isRemoved(hello.getSender())) {
-            reason = "rejected stream from remote peer because it was removed: remote-peer-id="
-                    + PeerProtocol.hex(hello.getSender());
+            reason = "rejected stream from remote peer because it was removed";
         } else if (closed) {
             reason = "the member is stopping";
         } else {
