@@ -202,6 +202,11 @@ public final class NettyRaftTransport implements RaftTransport {
         channel.closeFuture().addListener(done -> streams.remove(channel));
     }
 
+    /** The peer's stream, for tests. */
+    Optional<PeerStream> stream(long memberId) {
+        return Optional.ofNullable(peers.get(memberId));
+    }
+
     TransportOptions options() {
         return options;
     }

@@ -152,4 +152,22 @@ class PeerStreamLifecycleTest {
             assertEquals(7, ((Message.Heartbeat) b.inbound.take(1, WAIT).getFirst()).commit());
         }
     }
+
+    @Test
+    void thePeerHttpEndpointsStillAnswerOnThePortOfTheRaftStreams() throws Exception {
+        try (var a = new TransportMember(1, dir); var b = new TransportMember(2, dir)) {
+            TransportMember.connectAll(a, b);
+            awaitConnected(a, 2L);
+            try (var socket = new java.net.Socket(b.url.getHost(), b.url.getPort())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                socket.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(response.startsWith("HTTP/1.1 200 OK"), response);
+                assertTrue(response.endsWith("{\"etcdserver\":\"3.4.0\",\"etcdcluster\":\"3.4.0\"}"), response);
+            }
+            a.transport.send(List.of(heartbeat(1, 2, 9)));
+            assertEquals(9, ((Message.Heartbeat) b.inbound.take(1, WAIT).getFirst()).commit());
+        }
+    }
 }
