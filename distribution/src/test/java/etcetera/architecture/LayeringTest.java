@@ -95,6 +95,14 @@ class LayeringTest {
     }
 
     @Test
+    void lockAndElectionRecipesKnowNothingOfGrpcOrTheNode() {
+        noClasses().that().resideInAPackage("etcetera.server.concurrency..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "io.netty..", "etcetera.server.grpc..", "etcetera.server.node..", "etcetera.server.apply..")
+                .check(classes);
+    }
+
+    @Test
     void raftKnowsNothingOfTheServer() {
         noClasses().that().resideInAPackage("etcetera.raft..")
                 .should().dependOnClassesThat().resideInAnyPackage("etcetera.server..", "etcetera.wire..", "io.grpc..", "io.netty..")

@@ -79,14 +79,6 @@ class LeaseJetcdIT {
                 .map(k -> k.getKey().toString(StandardCharsets.UTF_8)).toList();
     }
 
-    private static StatusRuntimeException grpcFailure(ExecutionException e) {
-        Throwable cause = e.getCause();
-        while (cause != null && !(cause instanceof StatusRuntimeException)) {
-            cause = cause.getCause();
-        }
-        return assertInstanceOf(StatusRuntimeException.class, cause, String.valueOf(e));
-    }
-
     @Test
     void grantAttachTimeToLiveAndRevoke() throws Exception {
         long id = leases.grant(30).get().getID();
@@ -105,7 +97,7 @@ class LeaseJetcdIT {
         leases.revoke(id).get();
         assertEquals(List.of("j/c"), keys("j/"));
         assertEquals(-1, leases.timeToLive(id, LeaseOption.DEFAULT).get().getTTL());
-        StatusRuntimeException again = grpcFailure(assertThrows(ExecutionException.class, () -> leases.revoke(id).get()));
+        StatusRuntimeException again = GrpcFailures.status(assertThrows(ExecutionException.class, () -> leases.revoke(id).get()));
         assertEquals(Status.Code.NOT_FOUND, again.getStatus().getCode());
         assertEquals("etcdserver: requested lease not found", again.getStatus().getDescription());
     }

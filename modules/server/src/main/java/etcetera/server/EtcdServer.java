@@ -20,6 +20,12 @@ import etcetera.server.grpc.ClusterService;
 import etcetera.server.grpc.KeyValueApi;
 import etcetera.server.grpc.KvService;
 import etcetera.server.grpc.LeaseService;
+import etcetera.server.grpc.LockService;
+import etcetera.server.grpc.ElectionService;
+import etcetera.server.concurrency.Elections;
+import etcetera.server.concurrency.KeyChanges;
+import etcetera.server.concurrency.Locks;
+import etcetera.server.concurrency.WatchedKeyChanges;
 import etcetera.server.lease.Lessor;
 import etcetera.server.lease.LessorOptions;
 import etcetera.server.grpc.MaintenanceApi;
@@ -365,6 +371,10 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     }
 
     private void serveClients() {
+        MemberKvClient self = new MemberKvClient(this, leases);
+        KeyChanges keyChanges = new WatchedKeyChanges(watchHub, workers);
+        Locks locks = new Locks(self, keyChanges);
+        Elections elections = new Elections(self, keyChanges);
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, (long) config.member().maxRequestBytes() + GRPC_OVERHEAD_BYTES);
         watchService = new WatchService(watchHub, this::header, config.member().maxRequestBytes(),
                 config.experimental().watchProgressNotifyInterval(), workers, timers);
@@ -379,6 +389,8 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .addService(new KvService(this))
                     .addService(new LeaseService(leases))
+                    .addService(new LockService(locks))
+                    .addService(new ElectionService(elections))
                     .addService(new MaintenanceService(this, config.member().dataDir().resolve("member"), workers))
                     .addService(new ClusterService(membershipChanges))
                     .addService(watchService)

@@ -498,6 +498,35 @@ public abstract class StorageEngineConformanceTest {
         }
     }
 
+    /**
+     * The server commits without sync and calls {@link Backend#sync()} before it releases the
+     * WAL: sync must work between commits, with a batch open or not, and leave the backend usable.
+     */
+    @Test
+    void syncBetweenUnsyncedCommitsKeepsEverythingCommitted() {
+        BackendOptions options = new BackendOptions(false, 0);
+        try (Backend backend = engine().open(dir, options)) {
+            backend.sync();
+            try (WriteBatch batch = backend.write()) {
+                batch.createBucket("b");
+                batch.put("b", k(1), valueFor(k(1)));
+                batch.commit();
+                backend.sync();
+                batch.put("b", k(2), valueFor(k(2)));
+                batch.commit();
+            }
+            backend.sync();
+            try (WriteBatch batch = backend.write()) {
+                batch.put("b", k(3), valueFor(k(3)));
+                batch.commit();
+            }
+            backend.sync();
+        }
+        try (Backend backend = engine().open(dir, options); ReadTxn txn = backend.read()) {
+            assertEquals(range(1, 4), scanStrings(txn, "b", EMPTY, null, false));
+        }
+    }
+
     @Test
     void secondOpenOfTheSameDirectoryFails() {
         try (Backend backend = open()) {

@@ -61,7 +61,11 @@ public enum EtcdError {
     NOT_SUPPORTED_FOR_LEARNER(StatusCode.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
     BAD_LEADER_TRANSFEREE(StatusCode.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
     /** Raft refused the proposal (no leader known, leadership moving, a membership change pending); etcd 3.4's text and code. */
-    PROPOSAL_DROPPED(StatusCode.UNKNOWN, "raft proposal dropped");
+    PROPOSAL_DROPPED(StatusCode.UNKNOWN, "raft proposal dropped"),
+    // The Election service's errors: plain errors in etcd, so clients see code Unknown.
+    ELECTION_NOT_LEADER(StatusCode.UNKNOWN, "election: not leader"),
+    ELECTION_NO_LEADER(StatusCode.UNKNOWN, "election: no leader"),
+    ELECTION_MISSING_LEADER_KEY(StatusCode.UNKNOWN, "\"leader\" field must be provided");
 
     private final StatusCode code;
     private final String message;
