@@ -67,7 +67,7 @@ class RaftNodeClusterTest {
 
     private RaftNode start(long id, RaftNode.Log log, RegisterMachine machine, Map<Long, byte[]> voters, long snapshotCount,
             long catchUp) {
-        RaftNode node = new RaftNode(id, new RaftNode.Options(TICK, snapshotCount, catchUp, Duration.ofSeconds(2)),
+        RaftNode node = new RaftNode(id, new RaftNode.Options(TICK, snapshotCount, catchUp, Duration.ofSeconds(10)),
                 RaftOptions.defaults(id).withElectionTicks(ELECTION_TICKS), log, machine, voters);
         network.join(id, node, (index, out) -> machine.writeImage(out));
         node.start(network.transportFor(id, node));
@@ -125,7 +125,7 @@ class RaftNodeClusterTest {
     void cutOffLeaderIsReplacedAndCatchesUpAfterHealing() throws Exception {
         startCluster(100_000, 5_000);
         long leader = awaitLeader(List.of(1L, 2L, 3L));
-        put(leader, "before").get(5, TimeUnit.SECONDS);
+        put(leader, "before").get(15, TimeUnit.SECONDS);
         network.isolate(leader);
         List<Long> rest = new ArrayList<>(List.of(1L, 2L, 3L));
         rest.remove(leader);
@@ -134,7 +134,7 @@ class RaftNodeClusterTest {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertNotEquals(leader, next);
         assertTrue(tookMs < 3 * 2 * ELECTION_TICKS * TICK.toMillis() + 1_000, "new leader after " + tookMs + " ms");
-        put(next, "after").get(5, TimeUnit.SECONDS);
+        put(next, "after").get(15, TimeUnit.SECONDS);
         network.heal(leader);
         await(() -> machines.get(leader).applied.size() == 2, "the old leader applied the new entry");
         assertEquals(machines.get(next).applied, machines.get(leader).applied);
@@ -147,12 +147,12 @@ class RaftNodeClusterTest {
         long lagging = leader == 3 ? 2 : 3;
         network.isolate(lagging);
         for (int i = 0; i < 100; i++) {
-            put(leader, "v" + i).get(5, TimeUnit.SECONDS);
+            put(leader, "v" + i).get(15, TimeUnit.SECONDS);
         }
         network.heal(lagging);
         await(() -> machines.get(lagging).applied.size() == 100, "the lagging member caught up");
         assertEquals(machines.get(leader).applied, machines.get(lagging).applied);
-        put(lagging, "after").get(5, TimeUnit.SECONDS);
+        put(lagging, "after").get(15, TimeUnit.SECONDS);
         await(() -> machines.values().stream().allMatch(m -> m.applied.size() == 101), "all applied the entry after the snapshot");
     }
 
@@ -161,7 +161,7 @@ class RaftNodeClusterTest {
         startCluster(100_000, 5_000);
         long leader = awaitLeader(List.of(1L, 2L, 3L));
         for (int i = 0; i < 50; i++) {
-            put(leader, "v" + i).get(5, TimeUnit.SECONDS);
+            put(leader, "v" + i).get(15, TimeUnit.SECONDS);
         }
         long follower = leader == 1 ? 2 : 1;
         await(() -> machines.get(follower).applied.size() == 50, "the follower applied everything");
@@ -174,7 +174,7 @@ class RaftNodeClusterTest {
         start(follower, log, fresh, Map.of(), 100_000, 5_000);
         await(() -> fresh.applied.size() == 50, "the restarted member re-applied its log");
         await(() -> nodes.get(follower).leaderId() != 0, "the restarted member knows the leader");
-        put(follower, "after-restart").get(5, TimeUnit.SECONDS);
+        put(follower, "after-restart").get(15, TimeUnit.SECONDS);
         await(() -> fresh.applied.size() == 51, "the restarted member applied a new entry");
         assertEquals(machines.get(leader).applied.subList(0, 51), fresh.applied);
     }
@@ -184,12 +184,12 @@ class RaftNodeClusterTest {
         startCluster(100_000, 5_000);
         long leader = awaitLeader(List.of(1L, 2L, 3L));
         long follower = leader == 1 ? 2 : 1;
-        put(leader, "x").get(5, TimeUnit.SECONDS);
-        long index = nodes.get(follower).readBarrier().get(5, TimeUnit.SECONDS);
+        put(leader, "x").get(15, TimeUnit.SECONDS);
+        long index = nodes.get(follower).readBarrier().get(15, TimeUnit.SECONDS);
         assertTrue(nodes.get(follower).appliedIndex() >= index);
         network.isolate(follower);
         ExecutionException failure = assertThrows(ExecutionException.class,
-                () -> nodes.get(follower).readBarrier().get(10, TimeUnit.SECONDS));
+                () -> nodes.get(follower).readBarrier().get(30, TimeUnit.SECONDS));
         assertEquals(EtcdError.TIMEOUT, ((EtcdException) failure.getCause()).error());
     }
 }
