@@ -15,5 +15,7 @@ public enum FaultKind {
     /** Cut the leader's peer links, heal. */
     PARTITION_LEADER,
     /** Delay every peer message, heal. */
-    DELAY
+    DELAY,
+    /** Remove a random member from the cluster, wipe it, add it back as a new member (3 or more members). */
+    REMOVE_READD
 }

@@ -78,6 +78,7 @@ public final class FaultSchedule {
                 stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
                 cluster.isolate(OptionalInt.empty());
             }
+            case REMOVE_READD -> cluster.removeAndReadd(member);
             case DELAY -> {
                 cluster.delayPeers(Duration.ofMillis(50 + random.nextInt(150)));
                 stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);

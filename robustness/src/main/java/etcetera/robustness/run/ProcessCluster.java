@@ -3,7 +3,9 @@ package etcetera.robustness.run;
 import etcetera.wire.etcdserverpb.ClusterGrpc;
 import etcetera.wire.etcdserverpb.MaintenanceGrpc;
 import etcetera.wire.etcdserverpb.Member;
+import etcetera.wire.etcdserverpb.MemberAddRequest;
 import etcetera.wire.etcdserverpb.MemberListRequest;
+import etcetera.wire.etcdserverpb.MemberRemoveRequest;
 import etcetera.wire.etcdserverpb.StatusRequest;
 import etcetera.wire.etcdserverpb.StatusResponse;
 import io.grpc.ManagedChannel;
@@ -18,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A cluster of N members running as real processes on loopback ephemeral ports (our
@@ -84,6 +88,10 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     private void launch(int i) {
+        launch(i, "new");
+    }
+
+    private void launch(int i, String clusterState) {
         MemberProcess m = members.get(i);
         String cluster = String.join(",", members.stream().map(o -> o.name + "=http://127.0.0.1:" + o.proxy.port()).toList());
         List<String> command = List.of(binary.toString(),
@@ -94,7 +102,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "--listen-peer-urls=http://127.0.0.1:" + m.peerPort,
                 "--initial-advertise-peer-urls=http://127.0.0.1:" + m.proxy.port(),
                 "--initial-cluster=" + cluster,
-                "--initial-cluster-state=new",
+                "--initial-cluster-state=" + clusterState,
                 "--initial-cluster-token=robustness");
         Path log = dir.resolve(m.name + ".log");
         m.readyLinesBefore = readyLines(log);
@@ -173,6 +181,50 @@ public final class ProcessCluster implements AutoCloseable {
     public void restart(int i) {
         launch(i);
         awaitReady(i, Duration.ofSeconds(90));
+    }
+
+    /**
+     * Removes member {@code i} from the cluster (through another member), lets it stop (etcd's
+     * removed member exits by itself; after 30 s it is killed), wipes its data directory, adds it
+     * back under a new member ID with the same peer URL and starts it to join the existing cluster.
+     * Needs at least two members.
+     */
+    public void removeAndReadd(int i) {
+        MemberProcess m = members.get(i);
+        int via = (i + 1) % members.size();
+        ManagedChannel channel = channel(via);
+        try {
+            var cluster = ClusterGrpc.newBlockingStub(channel);
+            cluster.withDeadlineAfter(10, TimeUnit.SECONDS).memberRemove(MemberRemoveRequest.newBuilder().setID(Long.parseUnsignedLong(m.id, 16)).build());
+            if (!m.process.waitFor(30, TimeUnit.SECONDS)) {
+                kill(i);
+            }
+            deleteRecursively(dir.resolve(m.name + ".etcd"));
+            Member added = cluster.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .memberAdd(MemberAddRequest.newBuilder().addPeerURLs("http://127.0.0.1:" + m.proxy.port()).build()).getMember();
+            m.id = Long.toHexString(added.getID());
+            m.proxy.memberId(m.id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            channel.shutdownNow();
+        }
+        launch(i, "existing");
+        awaitReady(i, Duration.ofSeconds(90));
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGSTOP: the process freezes with its connections open. */

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * {@code history.jsonl} into the run's directory. Immutable.
  */
 public record RunReport(String title, HistoryChecker.Report check, List<Operation> lostWrites, List<FaultSchedule.Injected> faults,
-                        String watchProblem, Path historyFile, long recordedMillis) {
+                        String watchProblem, int watchResumes, Path historyFile, long recordedMillis) {
 
     public static RunReport of(String title, History history, int finalClient, List<FaultSchedule.Injected> faults, String watchProblem,
                                Path dir, long recordedMillis) {
@@ -34,8 +34,9 @@ public record RunReport(String title, HistoryChecker.Report check, List<Operatio
         }
         Path file = dir.resolve("history.jsonl");
         HistoryFile.write(history, file);
+        int resumes = history.watches().stream().mapToInt(w -> Math.max(0, w.segments().size() - 1)).sum();
         RunReport report = new RunReport(title, new HistoryChecker().check(history), LostWrites.find(history, finalClient), faults,
-                watchProblem, file, recordedMillis);
+                watchProblem, resumes, file, recordedMillis);
         try {
             Files.writeString(dir.resolve("report.txt"), report.text(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -57,6 +58,7 @@ public record RunReport(String title, HistoryChecker.Report check, List<Operatio
         out.append("check: ").append(check.summary()).append('\n');
         out.append("acknowledged writes lost: ").append(lostWrites.size()).append('\n');
         lostWrites.stream().limit(20).forEach(o -> out.append("    ").append(o).append('\n'));
+        out.append("watch streams resumed: ").append(watchResumes).append('\n');
         if (!watchProblem.isEmpty()) {
             out.append("watchers: ").append(watchProblem).append('\n');
         }
