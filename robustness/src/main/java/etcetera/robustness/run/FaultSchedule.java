@@ -79,6 +79,7 @@ public final class FaultSchedule {
                 cluster.isolate(OptionalInt.empty());
             }
             case REMOVE_READD -> cluster.removeAndReadd(member);
+            case TORN_TAIL -> cluster.killAndTearWalTail(member, random);
             case DELAY -> {
                 cluster.delayPeers(Duration.ofMillis(50 + random.nextInt(150)));
                 stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
