@@ -6,6 +6,8 @@
  */
 module etcetera.robustness {
     requires etcetera.wire;
+    // CPU time of a check, reported beside wall time (the machines these run on are shared).
+    requires java.management;
     requires io.grpc.netty;
     // grpc-netty is an automatic module and declares nothing; Netty 4.2 jars are named
     // modules, so they are only resolved if someone requires them.
@@ -14,7 +16,7 @@ module etcetera.robustness {
 
     exports etcetera.robustness.history;
     exports etcetera.robustness.check;
-    // RUN exports etcetera.robustness.run;
+    exports etcetera.robustness.run;
 
-    // RUN opens etcetera.robustness.run to info.picocli;
+    opens etcetera.robustness.run to info.picocli;
 }

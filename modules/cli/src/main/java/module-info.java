@@ -11,4 +11,5 @@ module etcetera.cli {
 
     opens etcetera.cli to info.picocli;
     opens etcetera.cli.benchmark to info.picocli;
+    opens etcetera.cli.snapshot to info.picocli;
 }

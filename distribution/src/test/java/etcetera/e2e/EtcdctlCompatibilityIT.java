@@ -2,7 +2,6 @@ package etcetera.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -31,22 +30,19 @@ class EtcdctlCompatibilityIT {
     private static EtcdProcess ours;
     private static EtcdProcess etcd;
 
+    private static SideBySide servers;
+
     @BeforeAll
     static void startServers() {
-        assumeTrue(Etcdctl.installed(), "etcdctl (Debian's etcd-client) is not installed");
-        ours = EtcdProcess.ours(dirs.resolve("ours")).start();
-        if (EtcdProcess.installed(EtcdProcess.REAL_ETCD)) {
-            etcd = new EtcdProcess(EtcdProcess.REAL_ETCD, dirs.resolve("etcd"), List.of()).start();
-        }
+        servers = SideBySide.start(dirs);
+        ours = servers.ours();
+        etcd = servers.etcd();
     }
 
     @AfterAll
     static void stopServers() {
-        if (ours != null) {
-            ours.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

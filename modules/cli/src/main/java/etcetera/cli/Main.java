@@ -1,6 +1,7 @@
 package etcetera.cli;
 
 import etcetera.cli.benchmark.BenchmarkCommand;
+import etcetera.cli.snapshot.SnapshotCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Etcetera's own tools.",
-        subcommands = {BenchmarkCommand.class})
+        subcommands = {BenchmarkCommand.class, SnapshotCommand.class})
 public final class Main implements Runnable {
 
     @Spec

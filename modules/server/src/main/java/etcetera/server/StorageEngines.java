@@ -1,34 +1,28 @@
 package etcetera.server;
 
 import etcetera.api.storage.StorageEngine;
+import etcetera.api.storage.StorageEngineCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
  * Chooses the storage engine among the modules present: the one {@code --storage-engine}
  * names; else the one an existing data dir was written with (recorded next to the backend);
- * else the preferred engine present. A missing engine is a start-up error that lists the
+ * else the preferred engine present ({@link StorageEngineCatalog#PREFERENCE}). A missing engine is a start-up error that lists the
  * engines this distribution has.
  */
 final class StorageEngines {
-
-    /** Engines in order of preference when the user names none. */
-    private static final List<String> PREFERENCE = List.of("lmdb", "file");
 
     private StorageEngines() {
     }
 
     static List<StorageEngine> present() {
-        return ServiceLoader.load(StorageEngine.class).stream().map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparingInt(e -> rank(e.name())))
-                .toList();
+        return StorageEngineCatalog.present();
     }
 
     static StorageEngine choose(String requested, Path backendDir) {
@@ -72,10 +66,5 @@ final class StorageEngines {
 
     private static Path marker(Path backendDir) {
         return backendDir.resolveSibling(backendDir.getFileName() + ".engine");
-    }
-
-    private static int rank(String name) {
-        int rank = PREFERENCE.indexOf(name);
-        return rank < 0 ? PREFERENCE.size() : rank;
     }
 }

@@ -2,6 +2,7 @@ package etcetera.robustness.check;
 
 import etcetera.robustness.history.History;
 import etcetera.robustness.history.Operation;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class HistoryChecker {
 
     /** The checkers' joint finding. */
     public record Report(Verdict verdict, List<Anomaly> anomalies, int operations, int operationsSearched, int keys,
-                         int unknownOutcomes, int failed, int watchEvents, long searchSteps, long elapsedMillis) {
+                         int unknownOutcomes, int failed, int watchEvents, long searchSteps, long elapsedMillis, long cpuMillis) {
 
         public boolean has(AnomalyKind kind) {
             return anomalies.stream().anyMatch(a -> a.kind() == kind);
@@ -40,12 +41,13 @@ public final class HistoryChecker {
             Map<AnomalyKind, Long> byKind = anomalies.stream().collect(Collectors.groupingBy(Anomaly::kind, Collectors.counting()));
             return verdict + ": " + operations + " operations (" + unknownOutcomes + " unknown, " + failed + " failed) on " + keys + " keys, "
                     + operationsSearched + " searched in " + searchSteps + " steps, " + watchEvents + " watch events; checked in "
-                    + elapsedMillis + " ms" + (byKind.isEmpty() ? "" : "; anomalies " + byKind);
+                    + elapsedMillis + " ms (cpu " + cpuMillis + " ms)" + (byKind.isEmpty() ? "" : "; anomalies " + byKind);
         }
     }
 
     public Report check(History history) {
         long start = System.nanoTime();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         List<Anomaly> anomalies = new ArrayList<>();
         boolean incomplete = false;
         int searched = 0;
@@ -66,6 +68,6 @@ public final class HistoryChecker {
         int failed = (int) ops.stream().filter(o -> !o.isOk() && !o.isUnknown()).count();
         int events = history.watches().stream().flatMap(w -> w.segments().stream()).mapToInt(s -> s.events().size()).sum();
         return new Report(verdict, List.copyOf(anomalies), ops.size(), searched, keys.size(), unknown, failed, events, steps,
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000);
     }
 }

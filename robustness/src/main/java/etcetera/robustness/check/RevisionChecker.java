@@ -117,7 +117,11 @@ public final class RevisionChecker {
     private static void readsAtRevision(List<Operation> all, List<Anomaly> anomalies) {
         Map<String, TreeMap<Long, Operation>> writesByKey = new HashMap<>();
         Map<String, List<Operation>> writersOfValue = new HashMap<>();
+        Map<String, Long> firstUnknownDelete = new HashMap<>();
         for (Operation op : all) {
+            if (op.isUnknown() && op.request() instanceof Request.Delete) {
+                firstUnknownDelete.merge(op.key(), op.invokedNanos(), Math::min);
+            }
             op.writeRevision().ifPresent(r -> writesByKey.computeIfAbsent(op.key(), k -> new TreeMap<>()).put(r, op));
             if (op.outcome() instanceof etcetera.robustness.history.Outcome.Failed) {
                 continue;
@@ -149,8 +153,7 @@ public final class RevisionChecker {
             } else {
                 var last = writes.floorEntry(r.revision());
                 // A delete whose outcome is unknown has no known revision and may explain the absence.
-                boolean unknownDelete = all.stream().anyMatch(d -> d.isUnknown() && d.request() instanceof Request.Delete
-                        && d.key().equals(op.key()) && d.invokedNanos() <= op.completedNanos());
+                boolean unknownDelete = firstUnknownDelete.getOrDefault(op.key(), Long.MAX_VALUE) <= op.completedNanos();
                 if (last != null && !(last.getValue().request() instanceof Request.Delete) && !unknownDelete) {
                     problem = "absent at revision " + r.revision() + " though written at revision " + last.getKey() + ":\n    " + last.getValue();
                 }

@@ -4,6 +4,6 @@
  * by create revision, each waits for the deletion of the keys created before its own) run
  * inside the member over its own KV API ({@link etcetera.server.concurrency.KvClient}), so
  * every step goes through the log as a client's would, and waits on key changes
- * ({@link etcetera.server.concurrency.KeyChanges}). Knows nothing of gRPC.
+ * ({@link etcetera.server.concurrency.KeyChanges}, on the member's watch hub). Knows nothing of gRPC.
  */
 package etcetera.server.concurrency;

@@ -2,8 +2,6 @@ package etcetera.server.concurrency;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
@@ -21,16 +19,5 @@ class KeyRangesTest {
     void waiterKeysAreTheLeaseIdInLowercaseHex() {
         assertEquals("lock/694d7a8b2c9e4f05", Sessions.key(ByteString.copyFromUtf8("lock/"), 0x694d7a8b2c9e4f05L).toStringUtf8());
         assertEquals("e/1f", Sessions.key(ByteString.copyFromUtf8("e/"), 31).toStringUtf8());
-    }
-
-    @Test
-    void rangesMatchAsARangeRequestDoes() {
-        byte[] a = {'a'};
-        byte[] b = {'b'};
-        assertTrue(PolledKeyChanges.inRange(a, a, new byte[0]));
-        assertFalse(PolledKeyChanges.inRange(b, a, new byte[0]));
-        assertTrue(PolledKeyChanges.inRange(new byte[] {'a', 'z'}, a, b));
-        assertFalse(PolledKeyChanges.inRange(b, a, b));
-        assertTrue(PolledKeyChanges.inRange(b, a, new byte[] {0}));
     }
 }
