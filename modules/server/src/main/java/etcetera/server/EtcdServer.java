@@ -35,7 +35,9 @@ import etcetera.server.http.ClientPortNegotiator;
 import etcetera.server.http.HttpApi;
 import etcetera.server.http.HttpReplies;
 import etcetera.server.transport.PeerApi;
+import etcetera.server.transport.NettyRaftTransport;
 import etcetera.server.transport.PeerListener;
+import etcetera.server.transport.TransportOptions;
 import etcetera.server.mvcc.AutoCompaction;
 import etcetera.server.mvcc.AutoCompactor;
 import etcetera.server.mvcc.KvHash;
@@ -162,7 +164,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             RaftNode node, Alarms alarms, ClusterMembers members) {
         this.config = config;
         this.members = members;
-        this.transportFactory = PeerLinks::disconnected;
+        this.transportFactory = inbound -> NettyRaftTransport.start(
+                TransportOptions.of(identity.memberId(), identity.clusterId(), config.member().dataDir().resolve("member").resolve("snap")),
+                inbound, (snapshot, out) -> backend.writeSnapshot(out, Progress.none()));
         this.alarms = alarms;
         this.identity = identity;
         this.backend = backend;
@@ -296,6 +300,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         server.startAutoCompaction();
         try {
             server.peers = PeerListener.start(config.member().listenPeerUrls(), server);
+            if (peerLinks.transport() instanceof NettyRaftTransport netty) {
+                server.peers.serveRaft(netty);
+            }
         } catch (RuntimeException e) {
             server.close();
             throw new StartupException(e.getMessage());
@@ -460,6 +467,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
             if (request.getSerializable()) {
                 return CompletableFuture.completedFuture(applier.range(request));
             }
+            refuseOnLearner();
             return node.readBarrier().thenApplyAsync(index -> applier.range(request), workers);
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
@@ -470,6 +478,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<PutResponse> put(PutRequest request) {
         try {
             RequestChecks.checkPut(request);
+            refuseOnLearner();
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -480,6 +489,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
         try {
             RequestChecks.checkDeleteRange(request);
+            refuseOnLearner();
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -490,10 +500,14 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     public CompletableFuture<TxnResponse> txn(TxnRequest request) {
         try {
             RequestChecks.checkTxn(request, config.member().maxTxnOps());
+            if (!RequestChecks.isReadOnly(request)) {
+                refuseOnLearner();
+            }
             if (RequestChecks.isReadOnly(request)) {
                 if (RequestChecks.isSerializable(request)) {
                     return CompletableFuture.completedFuture(applier.txnReadOnly(request));
                 }
+                refuseOnLearner();
                 return node.readBarrier().thenApplyAsync(index -> applier.txnReadOnly(request), workers);
             }
         } catch (EtcdException e) {
@@ -504,12 +518,26 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
 
     @Override
     public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
+        if (isLearner()) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception());
+        }
         CompletableFuture<CompactionResponse> accepted =
                 propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class, 0);
         if (!request.getPhysical()) {
             return accepted;
         }
         return accepted.thenCompose(response -> applier.compactionsDone().thenApply(done -> response));
+    }
+
+    private boolean isLearner() {
+        return members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false);
+    }
+
+    /** A learner serves only serializable reads, as in etcd; everything else is refused at once. */
+    private void refuseOnLearner() {
+        if (isLearner()) {
+            throw EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception();
+        }
     }
 
     /**
@@ -561,7 +589,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 .setRaftTerm(node.term())
                 .setRaftAppliedIndex(node.appliedIndex())
                 .addAllErrors(statusErrors())
-                .setIsLearner(members.member(identity.memberId()).map(etcetera.wire.etcdserverpb.Member::getIsLearner).orElse(false))
+                .setIsLearner(isLearner())
                 .build();
     }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         name = "benchmark",
         mixinStandardHelpOptions = true,
         description = "A low-level benchmark tool for etcd's v3 API, using gRPC directly.",
-        subcommands = {PutBenchmark.class, RangeBenchmark.class})
+        subcommands = {PutBenchmark.class, RangeBenchmark.class, LeaseKeepAliveBenchmark.class, WatchLatencyBenchmark.class})
 public final class BenchmarkCommand implements Runnable {
 
     /** Exit code when at least one request failed. */
@@ -53,7 +53,7 @@ public final class BenchmarkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing benchmark: put or range");
+        throw new ParameterException(spec.commandLine(), "Missing benchmark: put, range, lease-keepalive or watch-latency");
     }
 
     boolean json() {
@@ -66,9 +66,20 @@ public final class BenchmarkCommand implements Runnable {
      * printing the first error on stderr).
      */
     int execute(CommandSpec command, long total, Workload workload) {
-        if (clients < 1 || conns < 1 || total < 1) {
-            throw new ParameterException(command.commandLine(),
-                    "--clients, --conns and --total must be at least 1");
+        if (clients < 1 || total < 1) {
+            throw new ParameterException(command.commandLine(), "--clients, --conns and --total must be at least 1");
+        }
+        return executeOwn(command, total, pool -> new LoadRun(pool, clients, total, requestTimeout).run(command.name(), workload));
+    }
+
+    /**
+     * Runs a benchmark that drives the connections itself ({@code run} gets them connected),
+     * prints its summary and returns the exit code as above; {@code total} is what the summary
+     * counts (requests or events).
+     */
+    int executeOwn(CommandSpec command, long total, java.util.function.Function<ChannelPool, Summary> run) {
+        if (conns < 1) {
+            throw new ParameterException(command.commandLine(), "--clients, --conns and --total must be at least 1");
         }
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new ParameterException(command.commandLine(), "--request-timeout must be positive");
@@ -86,7 +97,7 @@ public final class BenchmarkCommand implements Runnable {
         Summary summary;
         try (var pool = new ChannelPool(parsed, conns)) {
             pool.connect(requestTimeout);
-            summary = new LoadRun(pool, clients, total, requestTimeout).run(command.name(), workload);
+            summary = run.apply(pool);
         }
 
         PrintWriter out = command.commandLine().getOut();
@@ -100,5 +111,15 @@ public final class BenchmarkCommand implements Runnable {
             return FAILED_REQUESTS;
         }
         return 0;
+    }
+
+    /** The deadline of each request ({@code --request-timeout}). */
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** The number of connections ({@code --conns}). */
+    int conns() {
+        return conns;
     }
 }

@@ -182,11 +182,9 @@ public final class NettyRaftTransport implements RaftTransport {
             reason = "request cluster ID mismatch: local-member-cluster-id=" + PeerProtocol.hex(options.clusterId())
                     + " remote-peer-cluster-id=" + PeerProtocol.hex(hello.getClusterId());
         } else if (hello.getAddressee() != options.localId()) {
-            reason = "addressee mismatch: local-member-id=" + PeerProtocol.hex(options.localId())
-                    + " addressee=" + PeerProtocol.hex(hello.getAddressee());
+            reason = "addressee mismatch: the stream is for addressee=" + PeerProtocol.hex(hello.getAddressee());
         } else if (removed.contains(hello.getSender()) || inbound.isRemoved(hello.getSender())) {
-            reason = "rejected stream from remote peer because it was removed: remote-peer-id="
-                    + PeerProtocol.hex(hello.getSender());
+            reason = "rejected stream from remote peer because it was removed";
         } else if (closed) {
             reason = "the member is stopping";
         } else {
@@ -202,6 +200,11 @@ public final class NettyRaftTransport implements RaftTransport {
         Set<Channel> streams = inboundStreams.computeIfAbsent(sender, id -> ConcurrentHashMap.newKeySet());
         streams.add(channel);
         channel.closeFuture().addListener(done -> streams.remove(channel));
+    }
+
+    /** The peer's stream, for tests. */
+    Optional<PeerStream> stream(long memberId) {
+        return Optional.ofNullable(peers.get(memberId));
     }
 
     TransportOptions options() {

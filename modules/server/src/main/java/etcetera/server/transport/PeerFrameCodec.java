@@ -18,6 +18,7 @@ import java.util.List;
 final class PeerFrameCodec extends ByteToMessageCodec<PeerFrame> {
 
     private final int maxFrameBytes;
+    private boolean broken;
 
     PeerFrameCodec(int maxFrameBytes) {
         super(PeerFrame.class);
@@ -34,27 +35,33 @@ final class PeerFrameCodec extends ByteToMessageCodec<PeerFrame> {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 4) {
             int size = in.getInt(in.readerIndex());
             if (size < 0 || size > maxFrameBytes) {
-                throw new PeerProtocolException("a peer frame of " + Integer.toUnsignedString(size)
-                        + " bytes exceeds the maximum of " + maxFrameBytes);
+                throw refuse(in, "a peer frame of " + Integer.toUnsignedString(size) + " bytes exceeds the maximum of "
+                        + maxFrameBytes, null);
             }
             if (in.readableBytes() < 4 + size) {
                 return;
             }
             in.skipBytes(4);
-            out.add(parse(in, size));
+            try {
+                out.add(PeerFrame.parseFrom(in.nioBuffer(in.readerIndex(), size)));
+            } catch (InvalidProtocolBufferException e) {
+                throw refuse(in, "a peer frame that does not parse: " + e.getMessage(), e);
+            }
+            in.skipBytes(size);
         }
     }
 
-    static PeerFrame parse(ByteBuf in, int size) {
-        try {
-            PeerFrame frame = PeerFrame.parseFrom(in.nioBuffer(in.readerIndex(), size));
-            in.skipBytes(size);
-            return frame;
-        } catch (InvalidProtocolBufferException e) {
-            throw new PeerProtocolException("a peer frame that does not parse: " + e.getMessage(), e);
-        }
+    /** After a bad frame nothing more is read: the stream cannot be resynchronised, and it is being closed. */
+    private PeerProtocolException refuse(ByteBuf in, String why, Throwable cause) {
+        broken = true;
+        in.skipBytes(in.readableBytes());
+        return new PeerProtocolException(why, cause);
     }
 }

@@ -79,6 +79,13 @@ final class PeerStream {
         return connected;
     }
 
+    /** How many messages wait, and how many bytes netty holds unsent (for tests of the bounds). */
+    long[] backlog() throws InterruptedException, java.util.concurrent.ExecutionException {
+        return loop.submit(() -> new long[] {queue.size(),
+                channel == null || channel.unsafe().outboundBuffer() == null ? 0
+                        : channel.unsafe().outboundBuffer().totalPendingWriteBytes()}).get();
+    }
+
     /** Queues {@code message}; {@code false} if the stream is down or its queue is full. */
     boolean offer(Message message) {
         return connected && queue.offer(message);

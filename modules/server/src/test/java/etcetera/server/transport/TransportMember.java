@@ -32,9 +32,16 @@ final class TransportMember implements AutoCloseable {
     }
 
     TransportMember(long id, Path dir, UnaryOperator<TransportOptions> options) {
+        this(id, dir, URI.create("http://127.0.0.1:0"), options);
+    }
+
+    /** A member listening on {@code listen} (port 0: an ephemeral one). */
+    TransportMember(long id, Path dir, URI listen, UnaryOperator<TransportOptions> options) {
         this.id = id;
-        listener = PeerListener.start(List.of(URI.create("http://127.0.0.1:0")), new FixedPeerApi(CLUSTER));
-        url = URI.create("http://127.0.0.1:" + ((InetSocketAddress) listener.addresses().getFirst()).getPort());
+        listener = PeerListener.start(List.of(listen), new FixedPeerApi(CLUSTER));
+        url = listener.addresses().getFirst() instanceof InetSocketAddress inet
+                ? URI.create("http://127.0.0.1:" + inet.getPort())
+                : listen;
         TransportOptions base = TransportOptions.of(id, CLUSTER, dir.resolve("snap-" + id))
                 .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
         transport = NettyRaftTransport.start(options.apply(base), inbound, this::writeImage);
@@ -57,6 +64,15 @@ final class TransportMember implements AutoCloseable {
                     from.transport.addPeer(to.id, List.of(to.url));
                 }
             }
+        }
+    }
+
+    /** A free loopback port now (for a member that is to come up later). */
+    static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
