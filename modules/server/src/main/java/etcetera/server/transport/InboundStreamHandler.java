@@ -130,8 +130,10 @@ final class InboundStreamHandler extends SimpleChannelInboundHandler<PeerFrame> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.WARNING, "closing a peer connection that broke the protocol from=" + PeerProtocol.hex(sender)
-                + " remote=" + ctx.channel().remoteAddress() + " error=\"" + cause.getMessage() + "\"");
+        // a peer that goes away mid-stream is routine; one that breaks the protocol is not
+        Level level = cause instanceof java.io.IOException ? Level.DEBUG : Level.WARNING;
+        LOG.log(level, "closing a peer connection from=" + PeerProtocol.hex(sender) + " remote="
+                + ctx.channel().remoteAddress() + " error=\"" + cause.getMessage() + "\"");
         ctx.close();
     }
 }
