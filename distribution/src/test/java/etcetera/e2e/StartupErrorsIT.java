@@ -43,7 +43,7 @@ class StartupErrorsIT {
         Exit exit = run("--data-dir=" + dataDir, "--storage-engine=rocksdb", "--listen-client-urls=http://127.0.0.1:0",
                 "--advertise-client-urls=http://127.0.0.1:2379", "--listen-peer-urls=http://127.0.0.1:0");
         assertEquals(1, exit.status());
-        assertTrue(exit.output().contains("storage engine 'rocksdb' is not present; engines present: lmdb, file"), exit.output());
+        assertTrue(exit.output().contains("storage engine 'rocksdb' is not present; engines present: file, lmdb"), exit.output());
     }
 
     @Test

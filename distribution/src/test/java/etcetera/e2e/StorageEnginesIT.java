@@ -92,11 +92,11 @@ class StorageEnginesIT {
 
         Exit missing = cli("snapshot", "restore", snapshot.toString(), "--data-dir", dir.resolve("y").toString(), "--storage-engine", "rocksdb");
         assertEquals(1, missing.status());
-        assertTrue(missing.output().contains("storage engine 'rocksdb' is not present; engines present: lmdb, file"), missing.output());
+        assertTrue(missing.output().contains("storage engine 'rocksdb' is not present; engines present: file, lmdb"), missing.output());
     }
 
     @Test
-    void distributionWithoutLmdbStartsOnTheFileEngine() throws Exception {
+    void distributionWithoutLmdbStartsOnTheFileEngineAndRefusesLmdb() throws Exception {
         Path trimmed = dir.resolve("dist-without-lmdb");
         Files.createDirectories(trimmed.resolve("lib"));
         Files.createSymbolicLink(trimmed.resolve("bin"), EtcdProcess.DISTRIBUTION.resolve("bin"));
@@ -114,6 +114,13 @@ class StorageEnginesIT {
             new Etcdctl(server.hostPort()).run("put", "a", "1").ok();
             assertEquals("1\n", new Etcdctl(server.hostPort()).run("get", "a", "--print-value-only").ok().stdout());
         }
+        Process asked = new ProcessBuilder(trimmed.resolve("bin/etcd").toString(), "--data-dir=" + dir.resolve("data2"),
+                "--storage-engine=lmdb", "--listen-client-urls=http://127.0.0.1:0", "--advertise-client-urls=http://127.0.0.1:2379",
+                "--listen-peer-urls=http://127.0.0.1:0").redirectErrorStream(true).start();
+        String output = new String(asked.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(asked.waitFor(60, TimeUnit.SECONDS), "the launcher exits");
+        assertEquals(1, asked.exitValue(), output);
+        assertTrue(output.contains("storage engine 'lmdb' is not present; engines present: file"), output);
     }
 
     private static String keys(int from, int to, String prefix) {

@@ -296,6 +296,9 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         server.leases = new LeaseEndpoint(lessor, (request, cost) -> server.propose(request, Object.class, cost), server::header,
                 server.requestIds, m.electionTimeout().multipliedBy(3));
         server.leaseExpiry = lessor.startExpiry(server.timers, server.leases::revokeExpired);
+        server.leases.forwardWith(new LeaderLeases(identity.memberId(), node::leaderId,
+                id -> members.member(id).<List<String>>map(etcetera.wire.etcdserverpb.Member::getClientURLsList).orElse(List.of()),
+                nodeOptions.requestTimeout()));
         node.start(peerLinks.transport());
         server.startAutoCompaction();
         try {
@@ -765,6 +768,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         node.close();
         if (lessor != null) {
             lessor.close();
+            leases.close();
         }
         if (peerLinks != null) {
             peerLinks.close();

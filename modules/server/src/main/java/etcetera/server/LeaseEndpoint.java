@@ -24,12 +24,12 @@ import java.util.function.Supplier;
 
 /**
  * A member's lease operations: grants and revokes go through the log; keep-alives, TTL
- * queries and lists are answered by the primary {@link Lessor}. On a member that is not
- * primary they wait (bounded) for this member to become primary — the one-member case right
- * after start — and otherwise fail with NO_LEADER: forwarding them to the leader is the
- * {@link Forwarder}'s job (see the multi-member note on it). Thread-safe; called on request threads.
+ * queries and lists are answered by the primary {@link Lessor}. A member that is not primary
+ * hands keep-alives and TTL queries to its {@link Forwarder} (to the leader) when a leader is
+ * known, else waits (bounded) to become primary itself — the one-member case right after
+ * start — and then forwards or fails with NO_LEADER. Thread-safe; called on request threads.
  */
-final class LeaseEndpoint implements LeaseApi {
+final class LeaseEndpoint implements LeaseApi, AutoCloseable {
 
     /** What etcd adds to the quota estimate for a lease grant. */
     private static final long GRANT_QUOTA_COST = 64;
@@ -47,12 +47,20 @@ final class LeaseEndpoint implements LeaseApi {
      * clients connected to followers keep their leases alive.
      */
     interface Forwarder {
+        /** Whether a leader other than this member is known to forward to now. */
+        boolean canForward();
+
         CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId);
 
         CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request);
 
         static Forwarder none() {
             return new Forwarder() {
+                @Override
+                public boolean canForward() {
+                    return false;
+                }
+
                 @Override
                 public CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId) {
                     return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
@@ -83,6 +91,18 @@ final class LeaseEndpoint implements LeaseApi {
         this.header = header;
         this.ids = ids;
         this.waitForPrimary = waitForPrimary;
+    }
+
+    /** Closes the forwarder's connections. */
+    @Override
+    public void close() {
+        if (forwarder instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.getLogger("lessor").log(System.Logger.Level.WARNING, "closing the lease forwarder failed: " + e);
+            }
+        }
     }
 
     /** Sets how requests that need the primary are served while this member is not. */
@@ -154,6 +174,9 @@ final class LeaseEndpoint implements LeaseApi {
      */
     private <T> CompletableFuture<T> onPrimary(Supplier<CompletableFuture<T>> local, Supplier<CompletableFuture<T>> forwarded) {
         CompletableFuture<Void> primary = lessor.whenPrimary();
+        if (!primary.isDone() && forwarder.canForward()) {
+            return forwarded.get();
+        }
         CompletableFuture<T> answer = primary.isDone()
                 ? local.get()
                 : primary.orTimeout(waitForPrimary.toMillis(), TimeUnit.MILLISECONDS).thenCompose(ready -> local.get());

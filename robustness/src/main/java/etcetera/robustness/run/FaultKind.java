@@ -16,6 +16,8 @@ public enum FaultKind {
     PARTITION_LEADER,
     /** Delay every peer message, heal. */
     DELAY,
+    /** SIGKILL a random member, tear the tail of its WAL (a write cut short, never fsynced), restart it. Our WAL format only. */
+    TORN_TAIL,
     /** Remove a random member from the cluster, wipe it, add it back as a new member (3 or more members). */
     REMOVE_READD
 }

@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -14,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Injects faults into a {@link ProcessCluster} while the recorder runs: every {@code interval}
- * one fault of the enabled kinds, held for {@code hold}, then healed; after each, measures how
- * long until every member answers a linearizable read again (the time to recover). Runs on its
- * own virtual thread; {@link #stop} ends it and returns what happened.
+ * one fault (rounds of every enabled kind, each round shuffled), held for {@code hold}, then
+ * healed; after each, measures how long until every member answers a linearizable read again
+ * (the time to recover). Runs on its own virtual thread; {@link #stop} ends it and returns what
+ * happened.
  */
 public final class FaultSchedule {
 
@@ -48,8 +50,14 @@ public final class FaultSchedule {
 
     private void run() {
         try {
+            // Rounds of every enabled kind in a random order, so that a short run still covers them all.
+            List<FaultKind> round = new ArrayList<>();
             while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS) && !kinds.isEmpty()) {
-                inject(kinds.get(random.nextInt(kinds.size())));
+                if (round.isEmpty()) {
+                    round.addAll(kinds);
+                    Collections.shuffle(round, random);
+                }
+                inject(round.removeFirst());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -79,6 +87,7 @@ public final class FaultSchedule {
                 cluster.isolate(OptionalInt.empty());
             }
             case REMOVE_READD -> cluster.removeAndReadd(member);
+            case TORN_TAIL -> cluster.killAndTearWalTail(member, random);
             case DELAY -> {
                 cluster.delayPeers(Duration.ofMillis(50 + random.nextInt(150)));
                 stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -225,6 +226,13 @@ public final class ProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** SIGKILL member {@code i}, tear the tail of its WAL as a crash mid-write would, restart it. */
+    public void killAndTearWalTail(int i, Random random) {
+        kill(i);
+        WalTail.tear(dir.resolve(members.get(i).name + ".etcd"), random);
+        restart(i);
     }
 
     /** SIGSTOP: the process freezes with its connections open. */

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -100,9 +101,15 @@ final class TcpProxy implements AutoCloseable {
         try {
             client.setSoTimeout(2000);
             byte[] first = new byte[16384];
-            int n = client.getInputStream().read(first);
+            int n;
+            try {
+                n = client.getInputStream().read(first);
+            } catch (SocketTimeoutException e) {
+                // A protocol where the server speaks first: forward without knowing the sender.
+                n = 0;
+            }
             client.setSoTimeout(0);
-            if (n <= 0) {
+            if (n < 0) {
                 client.close();
                 return;
             }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         name = "benchmark",
         mixinStandardHelpOptions = true,
         description = "A low-level benchmark tool for etcd's v3 API, using gRPC directly.",
-        subcommands = {PutBenchmark.class, RangeBenchmark.class, WatchLatencyBenchmark.class})
+        subcommands = {PutBenchmark.class, RangeBenchmark.class, LeaseKeepAliveBenchmark.class, WatchLatencyBenchmark.class})
 public final class BenchmarkCommand implements Runnable {
 
     /** Exit code when at least one request failed. */
@@ -53,7 +53,7 @@ public final class BenchmarkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing benchmark: put, range or watch-latency");
+        throw new ParameterException(spec.commandLine(), "Missing benchmark: put, range, lease-keepalive or watch-latency");
     }
 
     boolean json() {

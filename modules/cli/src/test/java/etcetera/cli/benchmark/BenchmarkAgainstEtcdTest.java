@@ -63,6 +63,15 @@ final class BenchmarkAgainstEtcdTest {
     }
 
     @Test
+    void leaseKeepAliveCompletesEveryRequest() {
+        var run = run("benchmark", "lease-keepalive", "--endpoints", etcd.endpoint(),
+                "--total", "200", "--clients", "4", "--conns", "2");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("Requests:\t200 ok, 0 failed."), run.toString());
+    }
+
+    @Test
     void globalOptionsBeforeTheSubcommandAndJsonOutput() {
         var run = run("benchmark", "--endpoints", etcd.endpoint(), "--clients", "2", "--json",
                 "range", "foo", "bar", "--total", "50");

@@ -36,6 +36,18 @@ final class InboundStreamHandler extends SimpleChannelInboundHandler<PeerFrame> 
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // a dialer that never says hello must not hold a connection open
+        ctx.executor().schedule(() -> {
+            if (state == State.HELLO) {
+                LOG.log(Level.WARNING, "closing a peer connection that sent no hello remote=" + ctx.channel().remoteAddress()
+                        + " within=" + transport.options().dialTimeout());
+                ctx.close();
+            }
+        }, transport.options().dialTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, PeerFrame frame) {
         switch (state) {
             case HELLO -> hello(ctx, expect(frame, PeerFrame.KindCase.HELLO).getHello());
@@ -130,8 +142,10 @@ final class InboundStreamHandler extends SimpleChannelInboundHandler<PeerFrame> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.WARNING, "closing a peer connection that broke the protocol from=" + PeerProtocol.hex(sender)
-                + " remote=" + ctx.channel().remoteAddress() + " error=\"" + cause.getMessage() + "\"");
+        // a peer that goes away mid-stream is routine; one that breaks the protocol is not
+        Level level = cause instanceof java.io.IOException ? Level.DEBUG : Level.WARNING;
+        LOG.log(level, "closing a peer connection from=" + PeerProtocol.hex(sender) + " remote="
+                + ctx.channel().remoteAddress() + " error=\"" + cause.getMessage() + "\"");
         ctx.close();
     }
 }

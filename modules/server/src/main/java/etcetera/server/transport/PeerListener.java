@@ -122,7 +122,10 @@ public final class PeerListener implements AutoCloseable {
     private void raftStream(ChannelPipeline pipeline) {
         NettyRaftTransport transport = raft;
         if (transport == null) {
-            pipeline.close();
+            // starting up: tell the dialer why, so that it backs off instead of guessing
+            pipeline.addLast(new PeerFrameCodec(1024));
+            pipeline.writeAndFlush(PeerProtocol.refusal("the member does not take Raft messages yet"))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         } else {
             transport.accept(pipeline);
         }

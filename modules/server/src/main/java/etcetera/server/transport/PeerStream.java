@@ -131,7 +131,16 @@ final class PeerStream {
             if (message == null) {
                 break;
             }
-            ch.write(PeerProtocol.message(message), ch.voidPromise());
+            PeerFrame frame = PeerProtocol.message(message);
+            if (frame.getSerializedSize() > options.maxFrameBytes()) {
+                // the peer would refuse the frame and drop the stream with it; drop only the message
+                LOG.log(Level.WARNING, "dropped a Raft message larger than the peer frame limit peer="
+                        + PeerProtocol.hex(peerId) + " bytes=" + frame.getSerializedSize() + " max-frame-bytes="
+                        + options.maxFrameBytes());
+                inbound.reportUnreachable(peerId);
+                continue;
+            }
+            ch.write(frame, ch.voidPromise());
             wrote = true;
         }
         if (wrote) {

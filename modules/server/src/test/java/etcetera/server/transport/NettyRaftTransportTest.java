@@ -94,4 +94,20 @@ class NettyRaftTransportTest {
             assertEquals(Set.of(), a.inbound.unreachable);
         }
     }
+
+    @Test
+    void aMessageAboveTheFrameLimitIsDroppedAloneAndTheStreamStays() throws Exception {
+        try (var a = new TransportMember(1, dir, o -> new TransportOptions(o.localId(), o.clusterId(), o.snapshotDir(),
+                o.dialTimeout(), o.queueSize(), o.minBackoff(), o.maxBackoff(), 2048, o.snapshotTimeout(), o.dialerHook()));
+                var b = new TransportMember(2, dir)) {
+            TransportMember.connectAll(a, b);
+            awaitConnected(a, 2L);
+            a.transport.send(List.of(
+                    new Message.Append(1, 2, 1, 1, 1, List.of(Entry.normal(1, 2, new byte[4096])), 1),
+                    new Message.Heartbeat(1, 2, 1, 1, new byte[0])));
+            assertEquals(1, ((Message.Heartbeat) b.inbound.take(1, WAIT).getFirst()).commit());
+            assertEquals(Set.of(2L), a.inbound.unreachable);
+            assertEquals(Set.of(2L), a.transport.connectedPeers());
+        }
+    }
 }

@@ -170,4 +170,26 @@ class PeerStreamLifecycleTest {
             assertEquals(9, ((Message.Heartbeat) b.inbound.take(1, WAIT).getFirst()).commit());
         }
     }
+
+    @Test
+    void aConnectionThatSaysNoHelloIsClosed() throws Exception {
+        try (var b = new TransportMember(2, dir); var silent = new RawPeer(b.url, WAIT)) {
+            long start = System.nanoTime();
+            assertTrue(silent.read().isEmpty());
+            assertTrue(System.nanoTime() - start < WAIT.toNanos());
+        }
+    }
+
+    @Test
+    void aListenerNotYetServingRaftRefusesWithAReason() throws Exception {
+        try (var listener = PeerListener.start(List.of(URI.create("http://127.0.0.1:0")),
+                new TransportMember.FixedPeerApi(TransportMember.CLUSTER))) {
+            int port = ((java.net.InetSocketAddress) listener.addresses().getFirst()).getPort();
+            try (var peer = new RawPeer(URI.create("http://127.0.0.1:" + port), WAIT)) {
+                peer.send(PeerProtocol.hello(TransportMember.CLUSTER, 1, 2, etcetera.wire.raft.StreamKind.STREAM_KIND_MESSAGES));
+                assertEquals("the member does not take Raft messages yet", peer.read().orElseThrow().getRefusal().getReason());
+                assertTrue(peer.read().isEmpty());
+            }
+        }
+    }
 }
