@@ -239,7 +239,9 @@ class ClusterIT {
 
     @Test
     void learnerIsAddedCatchesUpAndIsPromotedThenMembersAreRemovedAndMoved() throws Exception {
-        try (EtcdCluster cluster = EtcdCluster.start(EtcdProcess.OURS, root, 3)) {
+        // a small snapshot interval and catch-up window, so that the learner catches up through a snapshot
+        try (EtcdCluster cluster = EtcdCluster.start(EtcdProcess.OURS, root, 3, "--snapshot-count=20",
+                "--experimental-snapshot-catchup-entries=5")) {
             awaitLeader(cluster.members(), Duration.ofSeconds(15));
             Etcdctl all = new Etcdctl(cluster.endpoints());
             for (int i = 0; i < 50; i++) {
@@ -263,6 +265,8 @@ class ClusterIT {
                     got = new Etcdctl(learner.hostPort()).run("get", "before-learner/49", "--consistency=s").stdout();
                 } while (!got.contains("v") && System.nanoTime() < deadline);
                 assertEquals("before-learner/49\nv\n", got);
+                assertTrue(learner.output().stream().anyMatch(l -> l.contains("restored the backend from the leader's snapshot")),
+                        "the learner caught up through a snapshot: " + learner.output());
                 String learnerId = memberIdFromList(list, "m4");
                 Etcdctl.Result promoted;
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

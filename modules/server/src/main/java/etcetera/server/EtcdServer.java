@@ -123,9 +123,6 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
     private final Backend backend;
     private final MvccStore store;
     private final Applier applier;
-    /** Entries kept in memory behind a snapshot so that slow followers catch up without one (etcd's value). */
-    private static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
-
     private final RaftNode node;
     private final ClusterMembers members;
     private volatile boolean closing;
@@ -263,7 +260,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
                 revision -> header(identity, nodeRef[0] == null ? 0 : nodeRef[0].term(), revision), watchHub);
         ServerConfig.Member m = config.member();
         Duration tick = m.heartbeatInterval();
-        RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), SNAPSHOT_CATCH_UP_ENTRIES,
+        RaftNode.Options nodeOptions = new RaftNode.Options(tick, m.snapshotCount(), config.experimental().snapshotCatchUpEntries(),
                 Duration.ofSeconds(5).plus(m.electionTimeout().multipliedBy(2)));
         RaftOptions raftOptions = RaftOptions.defaults(identity.memberId()).withElectionTicks(Math.max(2, m.electionTicks()))
                 .withHeartbeatTicks(1).withMaxSizePerMsg(1 << 20).withMaxInflightMsgs(4096 / 8);
@@ -282,6 +279,7 @@ public final class EtcdServer implements KeyValueApi, MaintenanceApi, HttpApi, P
         peerLinks.attach(node, server.transportFactory.apply(node), members);
         server.peerLinks = peerLinks;
         removal.thenAccept(server.stopRequested::complete);
+        node.whenRemovedFromCluster(() -> peerLinks.removed(identity.memberId()));
         node.whenFailed(cause -> server.stopRequested.complete(new StopReason(
                 "the member stopped after a fatal error (" + cause + "); check the log above and the disk, then restart it", 1)));
         server.membershipChanges = new MembershipChanges(identity.memberId(), identity.clusterId(), node, members,

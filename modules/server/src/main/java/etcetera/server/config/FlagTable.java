@@ -166,6 +166,8 @@ final class FlagTable {
                     "Do not check the SAN of peers' client certificates.", ""),
             flag(EXPERIMENTAL, EFFECTIVE, "experimental-watch-progress-notify-interval", DURATION, "10m",
                     "Interval of progress notifications on watches."),
+            flag(HIDDEN, EFFECTIVE, "experimental-snapshot-catchup-entries", UINT, "5000",
+                    "Entries a leader keeps behind a snapshot for slow followers (etcd 3.5's flag)."),
             flag(EXPERIMENTAL, NOT_YET, "experimental-warning-apply-duration", DURATION, "100ms",
                     "Log a warning for requests whose apply takes longer than this."),
 

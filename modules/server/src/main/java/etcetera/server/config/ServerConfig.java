@@ -318,6 +318,7 @@ public record ServerConfig(
      * @param compactionBatchLimit {@code --experimental-compaction-batch-limit}, default 1000
      * @param watchProgressNotifyInterval {@code --experimental-watch-progress-notify-interval}, default 10 min
      * @param warningApplyDuration {@code --experimental-warning-apply-duration}, default 100 ms
+     * @param snapshotCatchUpEntries {@code --experimental-snapshot-catchup-entries} (etcd 3.5), default 5000
      * @param enableGrpcGateway {@code --enable-grpc-gateway}, default true
      */
     public record Experimental(
@@ -330,6 +331,7 @@ public record ServerConfig(
             long compactionBatchLimit,
             Duration watchProgressNotifyInterval,
             Duration warningApplyDuration,
+            long snapshotCatchUpEntries,
             boolean enableGrpcGateway) {
     }
 
@@ -401,6 +403,7 @@ public record ServerConfig(
                         v.number("experimental-compaction-batch-limit"),
                         v.duration("experimental-watch-progress-notify-interval"),
                         v.duration("experimental-warning-apply-duration"),
+                        v.number("experimental-snapshot-catchup-entries"),
                         v.bool("enable-grpc-gateway")),
                 v.string("storage-engine"));
     }

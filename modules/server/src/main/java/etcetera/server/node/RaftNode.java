@@ -183,6 +183,7 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    private final CompletableFuture<Void> removedNotice = new CompletableFuture<>();
     private volatile long leaderId;
     private volatile Role role = Role.FOLLOWER;
     private volatile long term;
@@ -410,6 +411,16 @@ public final class RaftNode implements RaftInbound, AutoCloseable {
     @Override
     public void reportSnapshot(long memberId, boolean success) {
         inbox.add(new SnapshotStatus(memberId, success));
+    }
+
+    @Override
+    public void removedFromCluster() {
+        removedNotice.complete(null);
+    }
+
+    /** Runs {@code action} once if a peer says that the cluster removed this member. */
+    public void whenRemovedFromCluster(Runnable action) {
+        removedNotice.thenRun(action);
     }
 
     @Override

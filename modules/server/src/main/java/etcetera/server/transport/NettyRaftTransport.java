@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
  */
 public final class NettyRaftTransport implements RaftTransport {
 
+    /** The refusal a removed member gets; on it, the removed member learns that it was removed. */
+    static final String REMOVED_REASON = "rejected stream from remote peer because it was removed";
+
     private static final Logger LOG = System.getLogger("rafthttp");
 
     private final TransportOptions options;
@@ -184,7 +187,7 @@ public final class NettyRaftTransport implements RaftTransport {
         } else if (hello.getAddressee() != options.localId()) {
             reason = "addressee mismatch: the stream is for addressee=" + PeerProtocol.hex(hello.getAddressee());
         } else if (removed.contains(hello.getSender()) || inbound.isRemoved(hello.getSender())) {
-            reason = "rejected stream from remote peer because it was removed";
+            reason = REMOVED_REASON;
         } else if (closed) {
             reason = "the member is stopping";
         } else {

@@ -123,9 +123,24 @@ public final class PeerListener implements AutoCloseable {
         NettyRaftTransport transport = raft;
         if (transport == null) {
             // starting up: tell the dialer why, so that it backs off instead of guessing
-            pipeline.addLast(new PeerFrameCodec(1024));
-            pipeline.writeAndFlush(PeerProtocol.refusal("the member does not take Raft messages yet"))
-                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            // answer the dialer's hello (not the preface), so that its write does not race our close
+            pipeline.addLast(new PeerFrameCodec(1024), new io.netty.channel.SimpleChannelInboundHandler<etcetera.wire.raft.PeerFrame>() {
+                @Override
+                public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+                    ctx.executor().schedule(() -> ctx.close(), 5, TimeUnit.SECONDS);
+                }
+
+                @Override
+                protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, etcetera.wire.raft.PeerFrame frame) {
+                    ctx.writeAndFlush(PeerProtocol.refusal("the member does not take Raft messages yet"))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+
+                @Override
+                public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close();
+                }
+            });
         } else {
             transport.accept(pipeline);
         }

@@ -244,6 +244,9 @@ final class PeerStream {
                             + channelUrl + " reason=\"" + frame.getRefusal().getReason() + "\"; backing off");
                     failureLogged = true;
                     ctx.close();
+                    if (NettyRaftTransport.REMOVED_REASON.equals(frame.getRefusal().getReason())) {
+                        inbound.removedFromCluster();
+                    }
                 }
                 default -> throw new PeerProtocolException("unexpected " + frame.getKindCase() + " on an outbound stream");
             }

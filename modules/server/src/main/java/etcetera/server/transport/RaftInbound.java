@@ -26,6 +26,13 @@ public interface RaftInbound {
     void reportSnapshot(long memberId, boolean success);
 
     /**
+     * A peer refused this member because the cluster removed it (the member may not have
+     * applied its own removal: the leader stops replicating to a removed member).
+     */
+    default void removedFromCluster() {
+    }
+
+    /**
      * Whether {@code memberId} was removed from the cluster: its connections are refused,
      * as etcd refuses a removed member's messages.
      */
