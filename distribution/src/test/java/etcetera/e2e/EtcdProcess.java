@@ -211,11 +211,22 @@ final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    /** Ports handed out by {@link #freePort()} in this JVM: the OS may offer a just-closed one again. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port that is free now and was not handed out before in this JVM (the OS can
+     * return the same ephemeral port to two calls in a row, e.g. a member's client and peer port).
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
