@@ -1,9 +1,7 @@
 package etcetera.server;
 
-import etcetera.raft.Message;
 import etcetera.server.membership.ClusterMembers;
 import etcetera.server.node.RaftNode;
-import etcetera.server.transport.RaftInbound;
 import etcetera.server.transport.RaftTransport;
 import etcetera.wire.etcdserverpb.Member;
 import java.lang.System.Logger;
@@ -108,39 +106,6 @@ final class PeerLinks implements KvStateMachine.PeerDirectory {
 
     private static List<URI> urls(Member member) {
         return member.getPeerURLsList().stream().map(URI::create).toList();
-    }
-
-    /** A transport that reaches nobody: for a member whose build has no peer transport wired yet. */
-    static RaftTransport disconnected(RaftInbound inbound) {
-        return new RaftTransport() {
-            @Override
-            public void send(List<Message> messages) {
-                for (Message m : messages) {
-                    inbound.reportUnreachable(m.to());
-                }
-            }
-
-            @Override
-            public void addPeer(long memberId, List<URI> peerUrls) {
-            }
-
-            @Override
-            public void updatePeer(long memberId, List<URI> peerUrls) {
-            }
-
-            @Override
-            public void removePeer(long memberId) {
-            }
-
-            @Override
-            public Set<Long> connectedPeers() {
-                return Set.of();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     void close() {
